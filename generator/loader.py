@@ -1,0 +1,265 @@
+"""Strict loading of a spec: YAML in, JSON-typed data plus a source map out.
+
+PyYAML speaks YAML 1.1, where an unquoted ``2023-06-01`` is a date and ``on`` is
+``True``. A spec is JSON in YAML clothing, so anything that would not survive a
+round trip through JSON is reported (with a hint to quote it) instead of being
+silently converted. Duplicate keys, which PyYAML resolves by keeping the last,
+are errors too.
+
+The source map is kept beside the data rather than inside it, so every later
+stage works on plain ``dict``/``list`` values and still reports ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+import yaml
+
+from generator.diagnostics import Diagnostic, Location, SpecError, UsageError
+
+__all__ = ["Pointer", "SourceMap", "Spec", "load_spec", "load_text"]
+
+# A JSON pointer as a tuple of keys and indices: ("paths", "/v1/messages", "post").
+Pointer = tuple[Union[str, int], ...]
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_JSON_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+_JSON_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+_JSON_BOOL = ("true", "false", "True", "False", "TRUE", "FALSE")
+# The positions of one container: its own, and each key's (or item's).
+_Pos = tuple[int, int]
+
+
+class SourceMap:
+    """Maps JSON pointers into the loaded data back to 1-based line:col."""
+
+    def __init__(self, path: str, root: Any, positions: dict[int, tuple[_Pos, dict[Any, _Pos]]]):
+        self.path = path
+        self._root = root
+        self._positions = positions
+
+    def locate(self, pointer: Iterable[str | int]) -> Location:
+        """The position of the key (or item) at ``pointer``.
+
+        A pointer that leads nowhere (a missing key, say) resolves to its
+        deepest existing ancestor, which is where a reader should look.
+        """
+        node = self._root
+        line, col = self._positions.get(id(node), ((1, 1), {}))[0]
+        for part in pointer:
+            entry = self._positions.get(id(node))
+            if entry is None:
+                break
+            children = entry[1]
+            if isinstance(node, dict) and part in node:
+                line, col = children.get(part, (line, col))
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                line, col = children.get(part, (line, col))
+                node = node[part]
+            else:
+                break
+        return Location(self.path, line, col)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A loaded spec: its data, where each part came from, and its bytes."""
+
+    path: str
+    data: dict[str, Any]
+    source: SourceMap
+    raw: bytes
+
+    def at(self, *pointer: str | int) -> Location:
+        return self.source.locate(pointer)
+
+
+def load_spec(path: Path | str, display_path: str | None = None) -> Spec:
+    """Read and strictly load the spec at ``path``.
+
+    ``display_path`` is the name used in diagnostics; it defaults to the path
+    as given, so that output never depends on the current machine's layout.
+    Raises UsageError if the file cannot be read, SpecError if it is not
+    strict, JSON-typed YAML.
+    """
+    shown = display_path if display_path is not None else str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read spec: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{shown}: spec is not UTF-8 (byte {exc.start})") from None
+    return load_text(text, shown, raw)
+
+
+def load_text(text: str, path: str, raw: bytes | None = None) -> Spec:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SpecError(
+            [Diagnostic("E001", f"invalid YAML: {problem}", Location(path, line, col))]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(
+            [Diagnostic("E001", f"invalid YAML: {exc}", Location(path, 1, 1))]
+        ) from None
+    builder = _Builder(path)
+    if root is None:
+        data: Any = None
+    else:
+        data = builder.build(root)
+    if not isinstance(data, dict):
+        builder.problems.append(
+            Diagnostic(
+                "E008",
+                "the spec must be a mapping at the top level",
+                Location(path, 1, 1),
+                hint="an OpenAPI document starts with `openapi: 3.1.0`",
+            )
+        )
+    if builder.problems:
+        raise SpecError(builder.problems)
+    assert isinstance(data, dict)
+    source = SourceMap(path, data, builder.positions)
+    return Spec(path, data, source, raw if raw is not None else text.encode("utf-8"))
+
+
+class _Builder:
+    """Turns a composed YAML node tree into JSON-typed values, collecting problems."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Diagnostic] = []
+        self.positions: dict[int, tuple[_Pos, dict[Any, _Pos]]] = {}
+
+    def _loc(self, node: yaml.Node) -> Location:
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    @staticmethod
+    def _pos(node: yaml.Node) -> _Pos:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        if depth > 200:
+            self._problem("E005", node, "nesting is too deep (or an alias refers to itself)")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items: list[Any] = []
+            children: dict[Any, _Pos] = {}
+            for index, child in enumerate(node.value):
+                children[index] = self._pos(child)
+                items.append(self.build(child, depth + 1))
+            self.positions[id(items)] = (self._pos(node), children)
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        children: dict[Any, _Pos] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in result:
+                first = children[key]
+                self.problems.append(
+                    Diagnostic(
+                        "E002",
+                        f"duplicate key `{key}`",
+                        self._loc(key_node),
+                        hint="YAML would silently keep only the last value; remove one",
+                        related=(Location(self.path, *first),),
+                    )
+                )
+                continue
+            children[key] = self._pos(key_node)
+            result[key] = self.build(value_node, depth + 1)
+        self.positions[id(result)] = (self._pos(node), children)
+        return result
+
+    def _key(self, node: yaml.Node) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self._problem("E006", node, "a mapping key must be a plain string")
+            return None
+        if node.tag == _TAG + "merge":
+            self._problem(
+                "E005", node, "YAML merge keys (`<<`) are not JSON",
+                hint="write the merged keys out, or use `allOf` in a schema",
+            )
+            return None
+        if node.tag == _TAG + "int" and _JSON_INT.match(node.value):
+            # Status codes written unquoted (`200:`) mean the string, as in JSON.
+            return str(node.value)
+        if node.tag != _TAG + "str":
+            value = self._scalar(node)
+            if isinstance(value, str):
+                return value
+            if self.problems and self.problems[-1].location == self._loc(node):
+                return None
+            self._problem(
+                "E006", node, f"mapping key `{node.value}` is not a string",
+                hint=f"quote it: '{node.value}'",
+            )
+            return None
+        return str(node.value)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        assert isinstance(node, yaml.ScalarNode)
+        tag, text = node.tag, node.value
+        if tag == _TAG + "str":
+            return text
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            if text in _JSON_BOOL:
+                return text.lower() == "true"
+            self._problem(
+                "E003", node,
+                f"`{text}` is a boolean in YAML 1.1 but a string to most readers",
+                hint=f"quote it ('{text}') for a string, or write true/false",
+            )
+            return None
+        if tag == _TAG + "int":
+            if _JSON_INT.match(text):
+                return int(text)
+            self._problem(
+                "E005", node, f"`{text}` is an integer only in YAML 1.1 (octal, hex or base 60)",
+                hint=f"quote it ('{text}') for a string, or write the decimal number",
+            )
+            return None
+        if tag == _TAG + "float":
+            if _JSON_FLOAT.match(text):
+                return float(text)
+            self._problem(
+                "E005", node, f"`{text}` is not a JSON number",
+                hint=f"quote it ('{text}') for a string, or write a plain decimal number",
+            )
+            return None
+        if tag == _TAG + "timestamp":
+            self._problem(
+                "E004", node, f"`{text}` is a date in YAML 1.1, not a string",
+                hint=f"quote it: '{text}'",
+            )
+            return None
+        self._problem(
+            "E005", node, f"the YAML tag `{tag}` has no JSON equivalent",
+            hint="remove the tag; a spec may hold only JSON values",
+        )
+        return None
+
+    def _problem(self, code: str, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(code, message, self._loc(node), hint=hint))

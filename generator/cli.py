@@ -63,5 +63,67 @@ def validate(spec: str, fmt: str) -> None:
         sys.exit(1)
 
 
+def _settings() -> dict[str, object]:
+    """``[tool.messages-codegen]`` from ./pyproject.toml, if there is one."""
+    import tomllib
+
+    path = Path("pyproject.toml")
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    section = data.get("tool", {}).get("messages-codegen", {})
+    return section if isinstance(section, dict) else {}
+
+
+@cli.command()
+@click.option("--spec", "spec", default=None, type=click.Path(dir_okay=False),
+              help="The spec to generate from.  [default: spec/messages.yaml]")
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
+              help="The directory to generate into.  [default: generated]")
+@click.option("--templates", "templates", default=None,
+              type=click.Path(file_okay=False, exists=True),
+              help="A directory whose templates override ours, one by one, by name.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; report drift and exit 1 if the output would change.")
+def generate(spec: str | None, out: str | None, templates: str | None, check: bool) -> None:
+    """Generate the client package from the spec.
+
+    Settings not given as options are read from [tool.messages-codegen] in
+    ./pyproject.toml (keys: spec, out, templates).
+    """
+    from generator.pipeline import generate as run
+
+    settings = _settings()
+    spec = spec or str(settings.get("spec", DEFAULT_SPEC))
+    out = out or str(settings.get("out", "generated"))
+    templates = templates or (str(settings["templates"]) if "templates" in settings else None)
+    try:
+        result = run(
+            Path(spec), Path(out), templates=Path(templates) if templates else None,
+            check=check, display_path=spec,
+        )
+    except GeneratorError as exc:
+        _fail(exc)
+        return
+    if result.warnings:
+        click.echo(format_diagnostics(result.warnings), nl=False, err=True)
+    if check:
+        assert result.drift is not None
+        if result.drift:
+            click.echo(result.drift.report(), nl=False)
+            click.echo(f"{out}: out of date; run `messages-codegen generate` to update it", err=True)
+            sys.exit(1)
+        click.echo(f"{out}: up to date ({len(result.files)} files)", err=True)
+        return
+    click.echo(
+        f"{out}: {len(result.written)} written, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed",
+        err=True,
+    )
+
+
 def main() -> None:
     cli(prog_name="messages-codegen")

@@ -1,0 +1,80 @@
+"""Every diagnostic code, in one table.
+
+Codes are stable: tests, CI annotations and users' muscle memory refer to them,
+so a code is never reused for a different problem. Ranges:
+
+- ``E0xx`` the YAML layer (``generator.loader``): the file is not strict, JSON-typed YAML.
+- ``E1xx`` structure, as openapi-spec-validator judges it against the OpenAPI schema.
+- ``E2xx`` our own checks: what the generator relies on beyond the OpenAPI schema.
+- ``W3xx`` warnings: suspicious but harmless to the generated code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CODES", "Code", "lookup"]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    slug: str
+    summary: str
+
+
+CODES: tuple[Code, ...] = (
+    # The YAML layer (generator.loader).
+    Code("E001", "invalid-yaml", "the file is not valid YAML"),
+    Code("E002", "duplicate-key", "a mapping repeats a key; YAML would keep only the last"),
+    Code("E003", "yaml11-boolean", "an unquoted word such as `on` or `yes` that YAML 1.1 reads as a boolean"),
+    Code("E004", "yaml11-date", "an unquoted date, which YAML 1.1 reads as a date, not a string"),
+    Code("E005", "not-json", "a YAML value with no JSON equivalent (octal, tags, merge keys, deep nesting)"),
+    Code("E006", "non-string-key", "a mapping key that is not a string"),
+    Code("E007", "reserved", "reserved for the YAML layer; not emitted"),
+    Code("E008", "not-a-mapping", "the document is not a mapping at the top level"),
+    # Structure (openapi-spec-validator).
+    Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
+    Code("E101", "missing-field", "a field the OpenAPI schema requires is missing"),
+    Code("E102", "wrong-type", "a field has the wrong JSON type"),
+    Code("E103", "unknown-field", "a field the OpenAPI schema does not allow here"),
+    Code("E104", "invalid-value", "a value the OpenAPI schema does not allow"),
+    Code("E105", "invalid-schema", "a Schema Object is not valid JSON Schema for the document's dialect"),
+    Code("E109", "validator-failure", "openapi-spec-validator failed on this document"),
+    # Our checks.
+    Code("E200", "unresolved-ref", "a local `$ref` points at nothing"),
+    Code("E201", "required-not-a-property", "`required` names a property the schema does not declare"),
+    Code("E202", "external-ref", "a `$ref` to another file or URL, which the generator does not follow"),
+    Code("E203", "unresolved-mapping", "a discriminator mapping entry points at nothing"),
+    Code("E204", "variant-without-tag", "a union variant does not declare the discriminator property"),
+    Code("E205", "tag-not-required", "a union variant does not require the discriminator property"),
+    Code("E206", "tag-not-single-valued", "a variant's discriminator property has no single `const` value"),
+    Code("E207", "mapping-mismatch", "the discriminator mapping disagrees with the variants' tag values"),
+    Code("E208", "duplicate-tag", "two variants of one union have the same tag value"),
+    Code("E209", "duplicate-operation-id", "two operations share an operationId"),
+    Code("E210", "undeclared-path-parameter", "a `{name}` in a path template has no `in: path` parameter"),
+    Code("E211", "unused-path-parameter", "an `in: path` parameter does not appear in the path template"),
+    Code("E212", "duplicate-parameter", "an operation declares the same parameter (name and `in`) twice"),
+    Code("E213", "nullable-in-3.1", "`nullable` in an OpenAPI 3.1 document, where it means nothing"),
+    Code("E214", "invalid-example", "an example does not match its schema"),
+    Code("E215", "invalid-default", "a default does not match its schema"),
+    Code("E216", "invalid-sse-example", "an event-stream example has an event whose data is not valid"),
+    Code("E217", "class-name-collision", "two schema names become the same Python class name"),
+    Code("E218", "property-name-collision", "two properties of one object become the same Python name"),
+    Code("E219", "argument-name-collision", "two arguments of one method become the same Python name"),
+    Code("E220", "bad-x-variants", "an `x-variants` entry is malformed or names an unknown parameter"),
+    Code("E221", "bad-x-streaming", "`x-streaming` is malformed or its flag is not a boolean body property"),
+    Code("E222", "bad-x-exception", "`x-exception` is not a PascalCase class name"),
+    Code("E223", "bad-x-python-name", "`x-python-name` is not a usable Python identifier"),
+    Code("E224", "bad-x-codegen", "`x-codegen`, `x-resource` or `x-method` is malformed"),
+    Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
+    # Warnings.
+    Code("W300", "unused-component", "a component nothing refers to"),
+)
+
+_BY_CODE = {entry.code: entry for entry in CODES}
+
+
+def lookup(code: str) -> Code:
+    """The table entry for ``code``; KeyError for a code that does not exist."""
+    return _BY_CODE[code]

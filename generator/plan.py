@@ -1,0 +1,449 @@
+"""Plan the output tree: which files, from which template, with what context.
+
+No I/O happens here. Each file's context holds only strings and lists that the
+template prints as they are: every type annotation, literal and docstring is
+made here (through ``typemap``), so templates stay free of logic and nothing
+from the spec reaches the output without being escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from generator import ir, naming
+from generator.typemap import SchemaNames, TypeWriter, docstring, literal, module_name, schema_names
+
+__all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
+
+# Hand-written modules copied from generator/runtime into every package.
+RUNTIME_MODULES = (
+    "_base_client.py",
+    "_errors.py",
+    "_models.py",
+    "_resource.py",
+    "_response.py",
+    "_streaming.py",
+    "_types.py",
+    "_utils.py",
+)
+STREAM_HELPER_MODULE = "_message_stream.py"
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # relative to the output directory, with "/" separators
+    template: str | None  # None: ``content`` is copied as it is
+    context: dict[str, Any]
+    content: str = ""
+
+
+def plan_files(api: ir.Api) -> list[OutputFile]:
+    schemas = {s.name: s for s in api.schemas}
+    pkg = api.package
+    files: list[OutputFile] = []
+    exports: list[tuple[str, str]] = []
+    for schema in api.schemas:
+        for out, export in _schema_files(schema, schemas, pkg):
+            files.append(out)
+            exports.append(export)
+    files.append(
+        OutputFile(
+            f"{pkg}/types/__init__.py",
+            "types_init.py.jinja",
+            {"exports": sorted(exports), "exports_sorted": sorted(exports, key=lambda e: e[1])},
+        )
+    )
+    files.extend(_resource_files(api, schemas))
+    files.append(_client_file(api))
+    files.append(_exceptions_file(api))
+    files.append(_package_init(api))
+    files.append(OutputFile(f"{pkg}/_version.py", "version.py.jinja",
+                            {"package": pkg, "version": api.package_version}))
+    files.append(OutputFile("pyproject.toml", "pyproject.toml.jinja", {
+        "dist_name": pkg.replace("_", "-"),
+        "package": pkg,
+        "version": api.package_version,
+        "description": f"Typed Python client for {api.title}",
+    }))
+    return sorted(files, key=lambda f: f.path)
+
+
+def uses_stream_helper(api: ir.Api) -> bool:
+    return any(op.stream is not None and op.stream.helper for op in api.operations)
+
+
+# -- types ---------------------------------------------------------------------
+
+
+def _runtime_imports(writer: TypeWriter, extra: tuple[str, ...] = ()) -> list[tuple[str, list[str]]]:
+    names = sorted(set(writer.runtime) | set(extra))
+    return [("_models", names)] if names else []
+
+
+def _schema_files(
+    schema: ir.Schema, schemas: dict[str, ir.Schema], pkg: str
+) -> Iterator[tuple[OutputFile, tuple[str, str]]]:
+    names = schema_names(schema)
+    sides: list[tuple[str, str]] = []
+    if names.model:
+        sides.append(("model", names.model))
+    if names.param and names.param != names.model:
+        sides.append(("param", names.param))
+    for side, py_name in sides:
+        writer = TypeWriter(schemas, side)  # type: ignore[arg-type]
+        module = module_name(py_name)
+        path = f"{pkg}/types/{module}.py"
+        match schema:
+            case ir.ObjectSchema() if side == "model":
+                ctx = _model_context(schema, py_name, writer)
+                template = "model.py.jinja"
+            case ir.ObjectSchema():
+                ctx = _param_context(schema, py_name, writer)
+                template = "param.py.jinja"
+            case _:
+                ctx = _alias_context(schema, py_name, writer)
+                template = "alias.py.jinja"
+        yield OutputFile(path, template, ctx), (module, py_name)
+
+
+def _common(writer: TypeWriter, py_name: str, typing: tuple[str, ...] = (),
+            extensions: tuple[str, ...] = (), runtime: tuple[str, ...] = ()) -> dict[str, Any]:
+    refs = sorted((module_name(r), r) for r in writer.refs if r != py_name)
+    return {
+        "typing": sorted(set(writer.typing) | set(typing)),
+        "typing_extensions": sorted(set(extensions)),
+        "pydantic": [],
+        "runtime": _runtime_imports(writer, runtime),
+        "refs": refs,
+        "name": py_name,
+    }
+
+
+def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
+    fields = []
+    need_field = False
+    for f in schema.fields:
+        annotation = writer.render(f.type)
+        default = None
+        nullable = isinstance(f.type, ir.Nullable)
+        if not f.required:
+            if f.default is not ir.MISSING and f.default is not None:
+                default = literal(f.default)
+            else:
+                default = "None"
+                if not nullable and annotation != "object":
+                    annotation = f"Optional[{annotation}]"
+                    writer.typing.add("Optional")
+        elif nullable:
+            # Required but nullable: absent and null read the same in Python.
+            default = "None"
+        if f.py_name != f.name:
+            need_field = True
+            default = f"Field({'default=' + default + ', ' if default else ''}alias={literal(f.name)})"
+        fields.append({
+            "py_name": f.py_name,
+            "annotation": annotation,
+            "assign": f" = {default}" if default else "",
+            "doc": docstring(f.description, "    ") if f.description else "",
+        })
+    ctx = _common(writer, py_name, runtime=("BaseModel",))
+    ctx["pydantic"] = ["Field"] if need_field else []
+    ctx["fields"] = fields
+    ctx["doc"] = docstring(schema.description, "    ") if schema.description else ""
+    return ctx
+
+
+def _param_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
+    fields = []
+    functional = False
+    for f in schema.fields:
+        annotation = writer.render(f.type)
+        marker = "Required" if f.required else "NotRequired"
+        if not naming.is_valid_identifier(f.name):
+            functional = True
+        fields.append({
+            "name": f.name,
+            "annotation": f"{marker}[{annotation}]",
+            "doc": docstring(f.description, "    ") if f.description else "",
+        })
+    ctx = _common(writer, py_name, extensions=("NotRequired", "Required", "TypedDict"))
+    ctx["fields"] = fields
+    ctx["functional"] = functional
+    ctx["doc"] = docstring(schema.description, "    ") if schema.description else ""
+    ctx["doc_statement"] = (
+        f"{py_name}.__doc__ = {literal(schema.description)}" if schema.description else ""
+    )
+    return ctx
+
+
+def _alias_context(schema: ir.Schema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
+    match schema:
+        case ir.EnumSchema(values=values):
+            annotation = TypeWriter(writer.schemas, "param").render(ir.LiteralOf(values))
+            writer.typing.add("Literal")
+        case ir.UnionSchema(union=union):
+            annotation = writer.render(union)
+        case ir.AliasSchema(target=target):
+            annotation = writer.render(target)
+        case _:
+            raise TypeError(f"not an alias: {schema!r}")
+    ctx = _common(writer, py_name, extensions=("TypeAlias",))
+    ctx["annotation"] = annotation
+    ctx["doc"] = docstring(schema.description) if schema.description else ""
+    return ctx
+
+
+# -- resources and client -------------------------------------------------------
+
+
+def _resource_module(path: tuple[str, ...]) -> str:
+    return "_".join(naming.snake_case(p) for p in path)
+
+
+def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[OutputFile]:
+    by_path = {r.path: r for r in api.resources}
+    modules = []
+    for resource in api.resources:
+        writer = TypeWriter(schemas, "param")
+        results = TypeWriter(schemas, "model")
+        methods = [
+            _method_view(op, binding, writer, results)
+            for op, binding in resource.methods
+        ]
+        stream_ops = [op for op, _ in resource.methods if op.stream is not None]
+        stream_spec = None
+        if stream_ops:
+            stream = stream_ops[0].stream
+            assert stream is not None
+            stream_spec = {
+                "event": results.render(stream.event_type),
+                "terminal": stream.terminal_event,
+                "error": stream.error_event,
+            }
+        children = [
+            {
+                "attr": naming.attribute_name(child),
+                "class_name": by_path[resource.path + (child,)].class_name,
+                "module": _resource_module(resource.path + (child,)),
+            }
+            for child in resource.children
+        ]
+        name = resource.class_name
+        all_names = sorted([name, f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse"])
+        typing = {"Optional", "Union"} | set(writer.typing) | set(results.typing)
+        if stream_ops:
+            typing |= {"Literal", "overload"}
+        runtime: dict[str, set[str]] = {
+            "_resource": {"AsyncAPIResource", "SyncAPIResource"},
+            "_response": {"async_to_raw_response_wrapper", "to_raw_response_wrapper"},
+            "_types": {"APIRequest", "Body", "Headers", "NOT_GIVEN", "NotGiven", "Query",
+                       "RequestOptions", "Timeout", "strip_not_given"},
+            "_utils": {"format_path", "header_value"},
+        }
+        if writer.runtime or results.runtime:
+            runtime["_models"] = set(writer.runtime) | set(results.runtime)
+        if stream_ops:
+            runtime["_streaming"] = {"AsyncStream", "Stream", "StreamSpec"}
+            if any(m["stream"] and m["stream"]["helper"] for m in methods):
+                runtime["_message_stream"] = {"AsyncMessageStreamManager", "MessageStreamManager"}
+        ctx = {
+            "typing": sorted(typing),
+            "typing_extensions": [],
+            "pydantic": [],
+            "runtime": sorted((k, sorted(v)) for k, v in runtime.items()),
+            "child_imports": [
+                (c["module"], sorted([c["class_name"], f"Async{c['class_name']}",
+                                      f"{c['class_name']}WithRawResponse",
+                                      f"Async{c['class_name']}WithRawResponse"]))
+                for c in children
+            ],
+            "type_imports": sorted(set(writer.refs) | set(results.refs)),
+            "all": all_names,
+            "stream_spec": stream_spec,
+            "resource": {
+                "class_name": name,
+                "dotted": ".".join(resource.path),
+                "doc": docstring(f"The `{'.'.join(resource.path)}` resource.", "    "),
+                "children": children,
+                "methods": methods,
+            },
+        }
+        ctx["typing"] = sorted(set(ctx["typing"]) - {"overload"})
+        ctx["typing"] = sorted(ctx["typing"] + (["overload"] if stream_ops else []))
+        if children:
+            ctx["typing"] = sorted(ctx["typing"])
+        modules.append(OutputFile(
+            f"{api.package}/resources/{_resource_module(resource.path)}.py", "resource.py.jinja", ctx,
+        ))
+    yield from modules
+    top = [r for r in api.resources if len(r.path) == 1]
+    exports = sorted(
+        (_resource_module(r.path), n)
+        for r in api.resources
+        for n in (r.class_name, f"Async{r.class_name}")
+    )
+    yield OutputFile(
+        f"{api.package}/resources/__init__.py", "types_init.py.jinja",
+        {"exports": exports, "exports_sorted": sorted(exports, key=lambda e: e[1])},
+    ) if top else OutputFile(f"{api.package}/resources/__init__.py", None, {}, "")
+
+
+def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter,
+                 results: TypeWriter) -> dict[str, Any]:
+    stream = op.stream
+    params: list[dict[str, Any]] = []
+    body: list[tuple[str, str]] = []
+    for f in op.body_fields:
+        if stream is not None and f.name == stream.flag:
+            body.append((f.name, f.py_name))
+            continue
+        params.append(_param_view(f.py_name, f.type, f.required, writer, f.description))
+        body.append((f.name, f.py_name))
+    query: list[tuple[str, str]] = [(k, literal(v)) for k, v in binding.fixed_query]
+    headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
+    path_args: list[tuple[str, str]] = []
+    for p in binding.parameters:
+        params.append(_param_view(p.py_name, p.type, p.required, writer, p.description))
+        if p.location == "query":
+            is_list = isinstance(p.type, ir.ListOf)
+            query.append((p.name, f"header_value({p.py_name})" if is_list and not p.explode else p.py_name))
+        elif p.location == "header":
+            headers.append((p.name, f"header_value({p.py_name})"))
+        elif p.location == "path":
+            path_args.append((p.name, p.py_name))
+    params.sort(key=lambda p: (p["default"] is not None, p["py_name"]))
+    if path_args:
+        args = ", ".join(f"{literal(k)}: {v}" for k, v in path_args)
+        path_expr = f"format_path({literal(op.path)}, {{{args}}})"
+    else:
+        path_expr = literal(op.path)
+    result = results.render(op.result) if op.result is not None else "None"
+    cast_to = result if op.result is not None else "type(None)"
+    doc_lines = [op.summary or f"{op.method.upper()} {op.path}"]
+    if op.description and op.description != op.summary:
+        doc_lines += ["", op.description]
+    documented = [p for p in params if p["description"]]
+    if documented:
+        doc_lines += ["", "Args:"]
+        for p in documented:
+            first, *rest = p["description"].splitlines() or [""]
+            doc_lines.append(f"  {p['py_name']}: {first}")
+            doc_lines.extend(f"    {line}" if line else "" for line in rest)
+    view: dict[str, Any] = {
+        "name": binding.name,
+        "http_method": op.method,
+        "path": path_expr,
+        "params": params,
+        "query": query,
+        "headers": headers,
+        "body": body,
+        "has_body": bool(op.body_fields) or op.body_type is not None,
+        "result": result,
+        "cast_to": cast_to,
+        "doc": docstring("\n".join(doc_lines), "        "),
+        "stream": None,
+    }
+    if stream is not None:
+        view["stream"] = {
+            "flag_py": stream.flag_py_name,
+            "event": results.render(stream.event_type),
+            "helper": stream.helper,
+        }
+        view["helper_doc"] = docstring(
+            f"Like `{binding.name}(..., {stream.flag_py_name}=True)`, accumulating the events "
+            "into the final message.\n\nUse as a context manager; iterate it for the events, or call "
+            "`get_final_message()`.",
+            "        ",
+        )
+    return view
+
+
+def _param_view(py_name: str, type_expr: ir.TypeExpr, required: bool, writer: TypeWriter,
+                description: str) -> dict[str, Any]:
+    annotation = writer.render(type_expr)
+    if not required:
+        annotation = f"Union[{annotation}, NotGiven]"
+    return {
+        "py_name": py_name,
+        "annotation": annotation,
+        "default": None if required else "NOT_GIVEN",
+        "description": description,
+    }
+
+
+def _client_file(api: ir.Api) -> OutputFile:
+    by_path = {r.path: r for r in api.resources}
+    top = sorted(p for p in by_path if len(p) == 1)
+    children = [
+        {"attr": naming.attribute_name(p[0]), "class_name": by_path[p].class_name} for p in top
+    ]
+    default_headers = sorted({h for op in api.operations for h in op.fixed_headers})
+    title = api.title
+    return OutputFile(f"{api.package}/_client.py", "client.py.jinja", {
+        "client": api.client_name,
+        "async_client": api.async_client_name,
+        "api_key_env": api.api_key_env,
+        "api_key_header": api.api_key_header,
+        "base_url_env": api.base_url_env,
+        "base_url": api.default_base_url,
+        "default_headers": default_headers,
+        "child_imports": [
+            (_resource_module(p), sorted([by_path[p].class_name, f"Async{by_path[p].class_name}"]))
+            for p in top
+        ],
+        "children": children,
+        "doc": docstring(f"Synchronous client for {title}.", "    "),
+        "async_doc": docstring(f"Asynchronous client for {title}.", "    "),
+    })
+
+
+_BASE_ERRORS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "IncompleteStreamError",
+)
+
+
+def _exceptions_file(api: ir.Api) -> OutputFile:
+    errors = [
+        {
+            "status": e.status,
+            "class_name": e.class_name,
+            "error_type": e.error_type,
+            "doc": docstring(
+                f"HTTP {e.status}" + (f" ({e.error_type})" if e.error_type else "")
+                + (f": {e.description}" if e.description else "."),
+                "    ",
+            ),
+        }
+        for e in api.errors
+    ]
+    names = sorted(set(_BASE_ERRORS) | {e.class_name for e in api.errors}
+                   | {"ERROR_TYPES", "STATUS_ERRORS"})
+    return OutputFile(f"{api.package}/_exceptions.py", "exceptions.py.jinja",
+                      {"errors": errors, "all": names})
+
+
+def _package_init(api: ir.Api) -> OutputFile:
+    exceptions = sorted(set(_BASE_ERRORS) | {e.class_name for e in api.errors})
+    others = [
+        api.client_name, api.async_client_name, "APIResponse", "AsyncAPIResponse", "AsyncStream",
+        "BaseModel", "NOT_GIVEN", "NotGiven", "Omit", "Stream", "UnknownVariant", "__version__",
+        "types",
+    ]
+    doc = api.description.split("\n\n")[0] if api.description else f"A typed client for {api.title}."
+    return OutputFile(f"{api.package}/__init__.py", "package_init.py.jinja", {
+        "client": api.client_name,
+        "async_client": api.async_client_name,
+        "exceptions": exceptions,
+        "all": sorted(set(exceptions) | set(others)),
+        "doc": docstring(doc),
+    })
+
+
+def _unused(_: SchemaNames) -> None:  # pragma: no cover - keeps the import explicit for readers
+    return None

@@ -1,0 +1,703 @@
+"""The HTTP machinery under the generated clients: defaults, headers, retries.
+
+A generated client subclasses ``SyncAPIClient`` or ``AsyncAPIClient`` and
+sets ``_config`` (everything API-specific: env var names, the server, the
+error tables). Generated methods describe a call as an ``APIRequest`` and hand
+it to ``request()``, which adds the client's defaults, sends it, retries what
+is worth retrying, and returns the parsed body, a ``Stream`` or an
+``APIResponse``.
+
+Retries: 408, 409, 429 and 5xx answers, and connection failures and timeouts,
+are retried up to ``max_retries`` times, unless the server's
+``x-should-retry`` header says otherwise. The wait honours ``retry-after-ms``
+or ``retry-after`` (seconds or an HTTP date) between 0 and 60 seconds, and is
+otherwise an exponential backoff from 0.5 s doubling to 8 s, less up to 25 %
+of jitter so that many clients do not retry in step. A stream is retried only
+until its status line arrives; once events flow, nothing is retried.
+
+The API key is kept out of reprs, exception messages and log lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Awaitable, Callable, ClassVar, Literal, Mapping, TypeVar, overload
+
+import httpx
+import pydantic
+from typing_extensions import Self
+
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    MissingAPIKeyError,
+    make_status_error,
+)
+from ._response import APIResponse, AsyncAPIResponse, parse_body, raw_response_requested
+from ._streaming import AsyncStream, Stream, StreamSpec
+from ._types import NOT_GIVEN, APIRequest, NotGiven, Omit, RequestOptions, Timeout, is_given
+
+__all__ = [
+    "AsyncAPIClient",
+    "ClientConfig",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "RETRY_COUNT_HEADER",
+    "SyncAPIClient",
+    "retry_delay",
+    "should_retry",
+]
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_E = TypeVar("_E")
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+RETRY_COUNT_HEADER = "x-retry-count"
+
+_NO_OPTIONS = RequestOptions()
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Everything API-specific the runtime needs; the generator fills it in."""
+
+    api_key_env: str
+    default_base_url: str
+    user_agent: str
+    api_key_header: str = "x-api-key"
+    base_url_env: str | None = None
+    default_headers: Mapping[str, str] = field(default_factory=dict)
+    status_errors: Mapping[int, type[APIStatusError]] = field(default_factory=dict)
+    error_types: Mapping[str, type[APIStatusError]] = field(default_factory=dict)
+
+
+def should_retry(response: httpx.Response) -> bool:
+    """Whether an error answer is worth another attempt."""
+    verdict = str(response.headers.get("x-should-retry", "")).strip().lower()
+    if verdict in ("true", "false"):
+        return verdict == "true"
+    code = response.status_code
+    return code in (408, 409, 429) or code >= 500
+
+
+def retry_delay(
+    retries_taken: int,
+    headers: httpx.Headers | None = None,
+    *,
+    rand: Callable[[], float] = random.random,
+    now: Callable[[], float] = time.time,
+) -> float:
+    """Seconds to wait before retry number ``retries_taken + 1``."""
+    asked = _retry_after(headers, now) if headers is not None else None
+    # A server may say "retry now" (0); beyond a minute we trust our own backoff.
+    if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
+        return asked
+    backoff = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
+    return backoff * (1 - 0.25 * rand())
+
+
+def _retry_after(headers: httpx.Headers, now: Callable[[], float]) -> float | None:
+    try:
+        return float(headers["retry-after-ms"]) / 1000
+    except (KeyError, ValueError):
+        pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    when = email.utils.parsedate_tz(value)
+    if when is None:
+        return None
+    return email.utils.mktime_tz(when) - now()
+
+
+class _Secret:
+    """A string that never shows itself in a repr (e.g. in ``vars(client)``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+class _ClientBase:
+    _config: ClassVar[ClientConfig]
+
+    base_url: httpx.URL
+    timeout: Timeout
+    max_retries: int
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: Timeout | NotGiven,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        config = getattr(type(self), "_config", None)
+        if not isinstance(config, ClientConfig):
+            raise TypeError(f"{type(self).__name__} must set the class attribute _config")
+        key = api_key if api_key is not None else os.environ.get(config.api_key_env, "")
+        if not key:
+            raise MissingAPIKeyError(
+                f"no API key: pass api_key=... to {type(self).__name__}() "
+                f"or set the {config.api_key_env} environment variable"
+            )
+        self._api_key = _Secret(key)
+        if base_url is None and config.base_url_env:
+            base_url = os.environ.get(config.base_url_env) or None
+        self.base_url = httpx.URL(base_url if base_url is not None else config.default_base_url)
+        self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        self.max_retries = max_retries
+        self._custom_headers = dict(default_headers or {})
+
+    @property
+    def api_key(self) -> str:
+        return self._api_key.value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, max_retries={self.max_retries})"
+
+    def _options_kwargs(
+        self,
+        api_key: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: Timeout | NotGiven,
+        max_retries: int | NotGiven,
+        default_headers: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        return {
+            "api_key": api_key if api_key is not None else self.api_key,
+            "base_url": base_url if base_url is not None else self.base_url,
+            "timeout": timeout if is_given(timeout) else self.timeout,
+            "max_retries": max_retries if is_given(max_retries) else self.max_retries,
+            "default_headers": {**self._custom_headers, **(default_headers or {})},
+        }
+
+    def _build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        req: APIRequest,
+        options: RequestOptions,
+        *,
+        stream: bool,
+        retries_taken: int,
+    ) -> httpx.Request:
+        timeout = options.timeout if is_given(options.timeout) else self.timeout
+        return http.build_request(
+            req.method,
+            str(self.base_url).rstrip("/") + req.path,
+            params=_query({**req.query, **(options.extra_query or {})}),
+            headers=self._headers(req, options, stream=stream, retries_taken=retries_taken),
+            content=_body(req.json, options.extra_body),
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        )
+
+    def _headers(
+        self, req: APIRequest, options: RequestOptions, *, stream: bool, retries_taken: int
+    ) -> dict[str, str]:
+        config = self._config
+        merged: dict[str, str | Omit] = {}
+        layers: list[Mapping[str, object]] = [
+            {config.api_key_header: self.api_key},
+            config.default_headers,
+            {
+                "content-type": "application/json",
+                "accept": "text/event-stream" if stream else "application/json",
+                "user-agent": config.user_agent,
+                RETRY_COUNT_HEADER: str(retries_taken),
+            },
+            self._custom_headers,
+            req.headers,
+            options.extra_headers or {},
+        ]
+        for layer in layers:
+            for name, value in layer.items():
+                if isinstance(value, (str, Omit)):  # NOT_GIVEN leaves the layer below
+                    merged[name.lower()] = value
+        return {name: value for name, value in merged.items() if isinstance(value, str)}
+
+    def _max_retries(self, options: RequestOptions) -> int:
+        return options.max_retries if is_given(options.max_retries) else self.max_retries
+
+    def _connection_error(self, exc: httpx.TransportError, request: httpx.Request) -> Exception:
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request=request)
+        return APIConnectionError(f"connection error: {type(exc).__name__}: {exc}", request=request)
+
+    def _status_error(self, response: httpx.Response) -> APIStatusError:
+        return make_status_error(
+            response, status_errors=self._config.status_errors, secrets=(self.api_key,)
+        )
+
+    def _log_retry(self, request: httpx.Request, retries_taken: int, delay: float, why: str) -> None:
+        log.info(
+            "retrying %s %s in %.2f s (retry %d): %s",
+            request.method,
+            request.url.path,
+            delay,
+            retries_taken + 1,
+            why,
+        )
+
+
+def _query(params: Mapping[str, object]) -> httpx.QueryParams:
+    # Lists repeat the key; None and NOT_GIVEN leave the parameter out.
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
+    for name, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if item is None or isinstance(item, (NotGiven, Omit)):
+                continue
+            pairs.append((name, ("true" if item else "false") if isinstance(item, bool) else str(item)))
+    return httpx.QueryParams(pairs)
+
+
+def _body(json_body: Mapping[str, object] | None, extra: Mapping[str, object] | None) -> bytes | None:
+    if json_body is None and not extra:
+        return None
+    merged = {**(json_body or {}), **(extra or {})}
+    data = {key: value for key, value in merged.items() if not isinstance(value, NotGiven)}
+    return json.dumps(
+        data, default=_jsonable, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, pydantic.BaseModel):
+        # Response models passed back in (e.g. a Message's content) keep only
+        # what the server sent, with wire names.
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, NotGiven):
+        raise TypeError("NOT_GIVEN is only meaningful as a top-level argument")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _read(response: httpx.Response) -> httpx.TransportError | None:
+    """Read the whole body and release the connection; the failure, if any."""
+    try:
+        response.read()
+    except httpx.TransportError as exc:
+        return exc
+    finally:
+        response.close()
+    return None
+
+
+async def _aread(response: httpx.Response) -> httpx.TransportError | None:
+    try:
+        await response.aread()
+    except httpx.TransportError as exc:
+        return exc
+    finally:
+        await response.aclose()
+    return None
+
+
+class SyncAPIClient(_ClientBase):
+    """Base of the generated synchronous client."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
+        )
+        # Replace to observe or skip the waits between retries (tests do).
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connections.
+
+        ``default_headers`` are merged over this client's. Closing the copy
+        leaves the shared connection pool open.
+        """
+        kwargs = self._options_kwargs(api_key, base_url, timeout, max_retries, default_headers)
+        clone = type(self)(**kwargs, http_client=self._http)
+        clone._sleep = self._sleep
+        return clone
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def close(self) -> None:
+        """Close the connection pool, unless it was passed in by the caller."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @overload
+    def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions | None = None,
+        stream: Literal[False] = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: Literal[False] = False,
+    ) -> _T: ...
+    @overload
+    def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: Literal[True],
+        stream_spec: StreamSpec[_E],
+        raw: Literal[False] = False,
+    ) -> Stream[_E]: ...
+    @overload
+    def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions | None = None,
+        stream: bool,
+        stream_spec: StreamSpec[_E],
+        raw: Literal[False] = False,
+    ) -> _T | Stream[_E]: ...
+    @overload
+    def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: Literal[True],
+    ) -> APIResponse[Any]: ...
+    @overload
+    def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: bool = False,
+    ) -> Any: ...
+    def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send ``req`` with this client's defaults, retrying as the module says.
+
+        Returns the body parsed as ``cast_to``; with ``stream=True`` a
+        ``Stream`` of ``stream_spec.event_type``; with ``raw=True``, or inside a
+        ``with_raw_response`` wrapper, an ``APIResponse`` whose ``parse()``
+        gives either of those.
+        """
+        if stream and stream_spec is None:
+            raise TypeError("stream=True needs a stream_spec")
+        options = options or _NO_OPTIONS
+        raw = raw or raw_response_requested()
+        max_retries = self._max_retries(options)
+        retries_taken = 0
+        while True:
+            request = self._build(self._http, req, options, stream=stream, retries_taken=retries_taken)
+            try:
+                response = self._http.send(request, stream=True)
+                if response.is_success and stream:
+                    assert stream_spec is not None
+                    return self._success_stream(response, stream_spec, raw, retries_taken)
+                failure = _read(response)
+            except httpx.TransportError as exc:
+                failure = exc
+                response = None
+            if response is not None and response.is_success and failure is None:
+                return self._success(response, cast_to, raw, retries_taken)
+            if response is None or response.is_success:
+                assert failure is not None
+                if retries_taken >= max_retries:
+                    raise self._connection_error(failure, request) from failure
+                self._wait(request, retries_taken, None, type(failure).__name__)
+            elif should_retry(response) and retries_taken < max_retries:
+                self._wait(request, retries_taken, response.headers, str(response.status_code))
+            else:
+                raise self._status_error(response)
+            retries_taken += 1
+
+    def _success(self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int) -> Any:
+        if raw:
+            return APIResponse(
+                response,
+                parser=lambda: parse_body(response.content, cast_to, response),
+                retries_taken=retries_taken,
+            )
+        return parse_body(response.content, cast_to, response)
+
+    def _success_stream(
+        self, response: httpx.Response, spec: StreamSpec[Any], raw: bool, retries_taken: int
+    ) -> Any:
+        config = self._config
+
+        def make() -> Stream[Any]:
+            return Stream(
+                response, spec=spec, error_types=config.error_types, status_errors=config.status_errors
+            )
+
+        if raw:
+            return APIResponse(response, parser=make, retries_taken=retries_taken)
+        return make()
+
+    def _wait(
+        self, request: httpx.Request, retries_taken: int, headers: httpx.Headers | None, why: str
+    ) -> None:
+        delay = retry_delay(retries_taken, headers)
+        self._log_retry(request, retries_taken, delay, why)
+        self._sleep(delay)
+
+
+class AsyncAPIClient(_ClientBase):
+    """Base of the generated asynchronous client; mirrors ``SyncAPIClient``."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
+        )
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connections."""
+        kwargs = self._options_kwargs(api_key, base_url, timeout, max_retries, default_headers)
+        clone = type(self)(**kwargs, http_client=self._http)
+        clone._sleep = self._sleep
+        return clone
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    async def close(self) -> None:
+        """Close the connection pool, unless it was passed in by the caller."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @overload
+    async def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions | None = None,
+        stream: Literal[False] = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: Literal[False] = False,
+    ) -> _T: ...
+    @overload
+    async def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: Literal[True],
+        stream_spec: StreamSpec[_E],
+        raw: Literal[False] = False,
+    ) -> AsyncStream[_E]: ...
+    @overload
+    async def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions | None = None,
+        stream: bool,
+        stream_spec: StreamSpec[_E],
+        raw: Literal[False] = False,
+    ) -> _T | AsyncStream[_E]: ...
+    @overload
+    async def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: Literal[True],
+    ) -> AsyncAPIResponse[Any]: ...
+    @overload
+    async def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: bool = False,
+    ) -> Any: ...
+    async def request(
+        self,
+        req: APIRequest,
+        *,
+        cast_to: object,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        stream_spec: StreamSpec[Any] | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """The async twin of ``SyncAPIClient.request``."""
+        if stream and stream_spec is None:
+            raise TypeError("stream=True needs a stream_spec")
+        options = options or _NO_OPTIONS
+        raw = raw or raw_response_requested()
+        max_retries = self._max_retries(options)
+        retries_taken = 0
+        while True:
+            request = self._build(self._http, req, options, stream=stream, retries_taken=retries_taken)
+            try:
+                response = await self._http.send(request, stream=True)
+                if response.is_success and stream:
+                    assert stream_spec is not None
+                    return self._success_stream(response, stream_spec, raw, retries_taken)
+                failure = await _aread(response)
+            except httpx.TransportError as exc:
+                failure = exc
+                response = None
+            if response is not None and response.is_success and failure is None:
+                return self._success(response, cast_to, raw, retries_taken)
+            if response is None or response.is_success:
+                assert failure is not None
+                if retries_taken >= max_retries:
+                    raise self._connection_error(failure, request) from failure
+                await self._wait(request, retries_taken, None, type(failure).__name__)
+            elif should_retry(response) and retries_taken < max_retries:
+                await self._wait(request, retries_taken, response.headers, str(response.status_code))
+            else:
+                raise self._status_error(response)
+            retries_taken += 1
+
+    def _success(self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int) -> Any:
+        if raw:
+            return AsyncAPIResponse(
+                response,
+                parser=lambda: parse_body(response.content, cast_to, response),
+                retries_taken=retries_taken,
+            )
+        return parse_body(response.content, cast_to, response)
+
+    def _success_stream(
+        self, response: httpx.Response, spec: StreamSpec[Any], raw: bool, retries_taken: int
+    ) -> Any:
+        config = self._config
+
+        def make() -> AsyncStream[Any]:
+            return AsyncStream(
+                response, spec=spec, error_types=config.error_types, status_errors=config.status_errors
+            )
+
+        if raw:
+            return AsyncAPIResponse(response, parser=make, retries_taken=retries_taken)
+        return make()
+
+    async def _wait(
+        self, request: httpx.Request, retries_taken: int, headers: httpx.Headers | None, why: str
+    ) -> None:
+        delay = retry_delay(retries_taken, headers)
+        self._log_retry(request, retries_taken, delay, why)
+        await self._sleep(delay)

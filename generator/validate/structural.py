@@ -1,0 +1,287 @@
+"""Structure, as openapi-spec-validator judges it (codes E1xx).
+
+openapi-spec-validator works in two passes: the OpenAPI JSON Schema over the
+whole document, then "keyword" validators that walk paths and schemas (each
+Schema Object against its dialect, duplicate tags, and checks we make
+ourselves with better locations). Its errors carry no position in the file, and
+its walk stops at the first exception (a dangling ``$ref`` raises
+``PointerToNowhere`` with the whole spec in its message). So both passes run
+here with thin subclasses that remember where each error arose and turn
+exceptions into located diagnostics; nothing it raises reaches the user as a
+traceback.
+
+The keyword pass assumes the document passed the first one (it indexes
+``parameter["name"]`` without looking), so it runs only then.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterator
+
+from jsonschema.exceptions import ValidationError
+from jsonschema_path import SchemaPath
+from openapi_spec_validator.shortcuts import get_validator_cls
+from openapi_spec_validator.validation import keywords
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    OpenAPIValidationError,
+    ParameterDuplicateError,
+    UnresolvableParameterError,
+)
+from openapi_spec_validator.validation.validators import (
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    SpecValidator,
+)
+
+from generator.diagnostics import Diagnostic
+from generator.loader import Pointer
+from generator.validate.document import Document
+from generator.validate.text import json_type, short, short_repr
+
+__all__ = ["check_structure"]
+
+# Our own checks report these with both locations and hints (E201, E209-E212, E215).
+_OURS = (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    ParameterDuplicateError,
+    UnresolvableParameterError,
+)
+_SUPPORTED: tuple[type[SpecValidator], ...] = (OpenAPIV30SpecValidator, OpenAPIV31SpecValidator)
+_QUOTED = re.compile(r"^'(.*)' is a required property$")
+
+
+def check_structure(doc: Document) -> Iterator[Diagnostic]:
+    data = doc.data
+    try:
+        cls = get_validator_cls(data)
+    except Exception:
+        cls = None
+    if cls not in _SUPPORTED:
+        yield _unsupported(doc)
+        return
+    assert cls is not None
+    found = False
+    try:
+        for error in cls.schema_validator.iter_errors(data):
+            found = True
+            yield from _schema_error(doc, error)
+    except Exception as exc:
+        yield Diagnostic(
+            "E109", f"openapi-spec-validator failed: {short(f'{type(exc).__name__}: {exc}')}",
+            doc.at(()),
+        )
+        return
+    if not found:
+        yield from _keyword_pass(doc, _located(cls))
+
+
+def _unsupported(doc: Document) -> Diagnostic:
+    version = doc.data.get("openapi", doc.data.get("swagger"))
+    if version is None:
+        message = "`openapi` is missing, so this is not an OpenAPI 3 document"
+    else:
+        message = f"OpenAPI version {short_repr(version)} is not supported"
+    return Diagnostic(
+        "E100", message, doc.at(("openapi",) if "openapi" in doc.data else ()),
+        hint="this generator reads OpenAPI 3.1.x (and 3.0.x); start with `openapi: 3.1.0`",
+    )
+
+
+def _schema_error(doc: Document, error: ValidationError) -> Iterator[Diagnostic]:
+    error = _most_specific(error)
+    pointer = tuple(error.absolute_path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties"):
+        yield from _unknown_fields(doc, error, pointer)
+        return
+    code, message, hint = _describe(error, pointer)
+    yield Diagnostic(code, message, doc.at(pointer), hint=hint)
+
+
+def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str | None]:
+    what = f"`{pointer[-1]}`" if pointer else "the document"
+    if error.validator == "required":
+        match = _QUOTED.match(error.message)
+        name = match.group(1) if match else short(error.message)
+        return "E101", f"{what} is missing the required field `{name}`", None
+    if error.validator == "type":
+        expected = error.validator_value
+        names = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        return "E102", f"{what} must be {names}, not {json_type(error.instance)}", None
+    if error.validator == "enum":
+        return "E104", f"{what} must be one of {short_repr(error.validator_value)}", None
+    if error.validator == "const":
+        return "E104", f"{what} must be {short_repr(error.validator_value)}", None
+    return "E104", f"{what}: {_message(error)}", None
+
+
+def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> Iterator[Diagnostic]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = schema.get("properties")
+    known = list(known) if isinstance(known, dict) else []
+    patterns = schema.get("patternProperties")
+    patterns = list(patterns) if isinstance(patterns, dict) else []
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    extras = [
+        key for key in instance
+        if key not in known and not any(_search(p, key) for p in patterns)
+    ]
+    if not extras:
+        yield Diagnostic("E103", _message(error), doc.at(pointer))
+    where = f"`{pointer[-1]}`" if pointer else "the top level"
+    for key in extras:
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "extensions must start with `x-`"
+        yield Diagnostic(
+            "E103", f"unknown field `{key}` in {where}", doc.at((*pointer, key)), hint=hint
+        )
+
+
+def _search(pattern: str, key: str) -> bool:
+    try:
+        return re.search(pattern, key) is not None
+    except re.error:
+        return False
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """Descend through oneOf/anyOf failures into the one branch the value was meant for.
+
+    The OpenAPI schema writes most objects as ``oneOf: [Reference, Thing]``, so
+    the top-level error says only "not valid under any of the given schemas".
+    A branch is ruled out when the value is not even of its type, or is not a
+    Reference when the branch requires ``$ref``; of the rest, branches whose
+    tag-like fields (``in``, ``type``) reject the value go next.
+    """
+    for _ in range(20):
+        if not error.context:
+            return error
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            key = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            branches.setdefault(key, []).append(sub)
+        depth = len(error.absolute_path)
+        candidates = [errs for errs in branches.values() if not _ruled_out(errs, depth)]
+        if len(candidates) > 1:
+            narrowed = [errs for errs in candidates if not _rejects_tag(errs, depth)]
+            candidates = narrowed or candidates
+        if len(candidates) != 1:
+            return error
+        errs = candidates[0]
+        error = max(errs, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _ruled_out(errors: list[ValidationError], depth: int) -> bool:
+    for e in errors:
+        if len(e.absolute_path) != depth:
+            continue
+        if e.validator == "type":
+            return True
+        if e.validator == "required" and e.validator_value == ["$ref"]:
+            return True
+    return False
+
+
+def _rejects_tag(errors: list[ValidationError], depth: int) -> bool:
+    return any(
+        e.validator in ("enum", "const") and len(e.absolute_path) == depth + 1 for e in errors
+    )
+
+
+def _message(error: ValidationError) -> str:
+    text = error.message
+    instance = error.instance
+    if isinstance(instance, (dict, list)) or (isinstance(instance, str) and len(instance) > 60):
+        text = text.replace(repr(instance), short_repr(instance))
+    return short(text)
+
+
+# The keyword pass, with locations.
+
+
+class _Failure(OpenAPIValidationError):
+    """An exception from the keyword pass, turned into an error where it happened."""
+
+    def __init__(self, exc: Exception) -> None:
+        super().__init__(f"{type(exc).__name__}: {exc}")
+        self.exc = exc
+
+
+class _NoDefaults(keywords.ValueValidator):
+    # Defaults are checked by our E215 check, located and with refs resolved.
+    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
+        return iter(())
+
+
+def _locating(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordValidator]:
+    """``base`` whose errors (and exceptions) remember the spec path being validated."""
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
+        where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        parts = tuple(where.parts) if where is not None else ()
+        try:
+            for error in base.__call__(self, *args, **kwargs):  # type: ignore[operator]
+                if getattr(error, "spec_parts", None) is None:
+                    error.spec_parts = parts
+                yield error
+        except Exception as exc:
+            failure = _Failure(exc)
+            failure.spec_parts = parts
+            yield failure
+
+    return type(base.__name__, (base,), {"__call__": __call__})
+
+
+_LOCATED: dict[type[SpecValidator], type[SpecValidator]] = {}
+
+
+def _located(cls: type[SpecValidator]) -> type[SpecValidator]:
+    if cls not in _LOCATED:
+        validators = {name: _locating(kv) for name, kv in cls.keyword_validators.items()}
+        validators["default"] = _NoDefaults
+        _LOCATED[cls] = type(cls.__name__, (cls,), {
+            "keyword_validators": validators,
+            # Never fetch other files or URLs; E202 reports external refs.
+            "resolver_handlers": {},
+        })
+    return _LOCATED[cls]
+
+
+def _keyword_pass(doc: Document, cls: type[SpecValidator]) -> Iterator[Diagnostic]:
+    try:
+        validator = cls(doc.data)
+        errors = list(validator.root_validator(validator.schema_path))
+    except Exception as exc:
+        errors = [_Failure(exc)]
+    for error in errors:
+        if isinstance(error, _OURS):
+            continue
+        parts = tuple(getattr(error, "spec_parts", ()) or ())
+        pointer = doc.physical(parts)
+        if isinstance(error, _Failure):
+            if _is_reference_problem(error.exc):
+                continue  # reported by the reference check, at every use
+            yield Diagnostic(
+                "E109", f"openapi-spec-validator failed here: {short(str(error.message))}",
+                doc.at(pointer),
+            )
+        elif isinstance(error.validator, str):
+            # A Schema Object failed its dialect's meta-schema; paths are inside it.
+            inner = _most_specific(error)
+            where = doc.physical((*parts, *inner.absolute_path))
+            yield Diagnostic(
+                "E105", f"invalid schema: {_message(inner)}", doc.at(where),
+            )
+        else:
+            yield Diagnostic("E104", short(str(error.message)), doc.at(pointer))
+
+
+def _is_reference_problem(exc: Exception) -> bool:
+    from referencing.exceptions import NoSuchResource, Unresolvable
+
+    return isinstance(exc, (Unresolvable, NoSuchResource))

@@ -125,5 +125,39 @@ def generate(spec: str | None, out: str | None, templates: str | None, check: bo
     )
 
 
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+    show_default=True, help="text for people, markdown for a changelog, json for machines.",
+)
+@click.option(
+    "--fail-on", type=click.Choice(["breaking", "minor", "any"]), default=None,
+    help="Exit 1 if a change at or above this level exists.  [default: never]",
+)
+def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
+    """Report what changed from OLD to NEW for users of the generated client.
+
+    Each side is a spec file, or git:REV for spec/messages.yaml at a git
+    revision (git:v1.2.0, git:HEAD~1). Every change has a rule id, its wire
+    impact (request/response aware), its effect on the Python surface, and
+    file:line:col in both versions; the report suggests a version bump.
+
+    Exit status: 0 (or 1 with --fail-on), 1 a spec has problems, 2 a side
+    cannot be read.
+    """
+    from generator.diff import diff_specs, load_side, render
+
+    try:
+        report = diff_specs(load_side(old), load_side(new))
+    except GeneratorError as exc:
+        _fail(exc)
+        return
+    click.echo(render(report, fmt), nl=False)
+    if report.fails(fail_on):  # type: ignore[arg-type]
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="messages-codegen")

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from generator import ir, naming
-from generator.typemap import SchemaNames, TypeWriter, docstring, literal, module_name, schema_names
+from generator.typemap import (
+    SchemaNames,
+    TypeWriter,
+    docstring,
+    literal,
+    module_name,
+    schema_cycles,
+    schema_names,
+    taken_names,
+)
 
 __all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
 
@@ -43,8 +52,10 @@ def plan_files(api: ir.Api) -> list[OutputFile]:
     pkg = api.package
     files: list[OutputFile] = []
     exports: list[tuple[str, str]] = []
+    cycles = schema_cycles(schemas)
+    taken = taken_names(schemas)
     for schema in api.schemas:
-        for out, export in _schema_files(schema, schemas, pkg):
+        for out, export in _schema_files(schema, schemas, pkg, cycles, taken):
             files.append(out)
             exports.append(export)
     files.append(
@@ -82,7 +93,11 @@ def _runtime_imports(writer: TypeWriter, extra: tuple[str, ...] = ()) -> list[tu
 
 
 def _schema_files(
-    schema: ir.Schema, schemas: dict[str, ir.Schema], pkg: str
+    schema: ir.Schema,
+    schemas: dict[str, ir.Schema],
+    pkg: str,
+    cycles: dict[str, int],
+    taken: frozenset[str],
 ) -> Iterator[tuple[OutputFile, tuple[str, str]]]:
     names = schema_names(schema)
     sides: list[tuple[str, str]] = []
@@ -91,7 +106,9 @@ def _schema_files(
     if names.param and names.param != names.model:
         sides.append(("param", names.param))
     for side, py_name in sides:
-        writer = TypeWriter(schemas, side)  # type: ignore[arg-type]
+        writer = TypeWriter(
+            schemas, side, home=schema.name, cycles=cycles, taken=taken  # type: ignore[arg-type]
+        )
         module = module_name(py_name)
         path = f"{pkg}/types/{module}.py"
         match schema:
@@ -107,24 +124,47 @@ def _schema_files(
         yield OutputFile(path, template, ctx), (module, py_name)
 
 
-def _common(writer: TypeWriter, py_name: str, typing: tuple[str, ...] = (),
-            extensions: tuple[str, ...] = (), runtime: tuple[str, ...] = ()) -> dict[str, Any]:
-    refs = sorted((module_name(r), r) for r in writer.refs if r != py_name)
+def _common(writer: TypeWriter, py_name: str) -> dict[str, Any]:
+    """Imports of a type module; ``refs`` are (module, import spec) of sibling types."""
+    refs = sorted(
+        (module_name(r.split(" as ")[0]), r) for r in writer.refs if r.split(" as ")[0] != py_name
+    )
     return {
-        "typing": sorted(set(writer.typing) | set(typing)),
-        "typing_extensions": sorted(set(extensions)),
-        "pydantic": [],
-        "runtime": _runtime_imports(writer, runtime),
+        "typing": sorted(writer.typing),
+        "typing_extensions": sorted(writer.extensions),
+        "pydantic": sorted(writer.pydantic),
+        "runtime": _runtime_imports(writer),
         "refs": refs,
         "name": py_name,
     }
 
 
+# Attributes a response model must not define: pydantic's own (a field named
+# ``json`` or ``model_config`` would shadow or break them), the runtime's, and
+# the builtins that annotations use (``str: str`` cannot be evaluated).
+_MODEL_RESERVED = frozenset({
+    "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
+    "schema", "schema_json", "update_forward_refs", "validate", "to_dict", "to_json",
+    "bool", "bytes", "float", "int", "object", "str",
+})
+
+
+def _model_attribute(py_name: str, taken: set[str]) -> str:
+    name = py_name
+    while name in _MODEL_RESERVED or name.startswith("model_") or name in taken:
+        name += "_"
+    return name
+
+
 def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
     fields = []
-    need_field = False
+    attributes = {f.py_name for f in schema.fields}
     for f in schema.fields:
         annotation = writer.render(f.type)
+        attr = f.py_name
+        if attr in _MODEL_RESERVED or attr.startswith("model_"):
+            attr = _model_attribute(attr, attributes)
+            attributes.add(attr)
         default = None
         nullable = isinstance(f.type, ir.Nullable)
         if not f.required:
@@ -133,41 +173,44 @@ def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
             else:
                 default = "None"
                 if not nullable and annotation != "object":
-                    annotation = f"Optional[{annotation}]"
-                    writer.typing.add("Optional")
+                    annotation = f"{writer.helper('Optional')}[{annotation}]"
         elif nullable:
             # Required but nullable: absent and null read the same in Python.
             default = "None"
-        if f.py_name != f.name:
-            need_field = True
-            default = f"Field({'default=' + default + ', ' if default else ''}alias={literal(f.name)})"
+        if attr != f.name:
+            spelled = writer.helper("Field")
+            default = f"{spelled}({'default=' + default + ', ' if default else ''}alias={literal(f.name)})"
         fields.append({
-            "py_name": f.py_name,
+            "py_name": attr,
             "annotation": annotation,
             "assign": f" = {default}" if default else "",
             "doc": docstring(f.description, "    ") if f.description else "",
         })
-    ctx = _common(writer, py_name, runtime=("BaseModel",))
-    ctx["pydantic"] = ["Field"] if need_field else []
+    base = writer.helper("BaseModel")
+    ctx = _common(writer, py_name)
+    ctx["base"] = base
     ctx["fields"] = fields
     ctx["doc"] = docstring(schema.description, "    ") if schema.description else ""
     return ctx
 
 
 def _param_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
+    # Class syntax needs every key to be an identifier; otherwise the functional
+    # form, evaluated on import: its value types are then strings, so that
+    # sibling types imported at the bottom of the module may be defined later.
+    functional = not all(naming.is_valid_identifier(f.name) for f in schema.fields)
     fields = []
-    functional = False
     for f in schema.fields:
         annotation = writer.render(f.type)
-        marker = "Required" if f.required else "NotRequired"
-        if not naming.is_valid_identifier(f.name):
-            functional = True
+        marker = writer.helper("Required" if f.required else "NotRequired")
         fields.append({
             "name": f.name,
-            "annotation": f"{marker}[{annotation}]",
+            "annotation": f"{marker}[{literal(annotation) if functional else annotation}]",
             "doc": docstring(f.description, "    ") if f.description else "",
         })
-    ctx = _common(writer, py_name, extensions=("NotRequired", "Required", "TypedDict"))
+    base = writer.helper("TypedDict")
+    ctx = _common(writer, py_name)
+    ctx["base"] = base
     ctx["fields"] = fields
     ctx["functional"] = functional
     ctx["doc"] = docstring(schema.description, "    ") if schema.description else ""
@@ -180,15 +223,18 @@ def _param_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
 def _alias_context(schema: ir.Schema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
     match schema:
         case ir.EnumSchema(values=values):
-            annotation = TypeWriter(writer.schemas, "param").render(ir.LiteralOf(values))
-            writer.typing.add("Literal")
+            # The same closed Literal on both sides; response fields open it.
+            writer.side = "param"
+            annotation = writer.render(ir.LiteralOf(values))
         case ir.UnionSchema(union=union):
             annotation = writer.render(union)
         case ir.AliasSchema(target=target):
             annotation = writer.render(target)
         case _:
             raise TypeError(f"not an alias: {schema!r}")
-    ctx = _common(writer, py_name, extensions=("TypeAlias",))
+    type_alias = writer.helper("TypeAlias")
+    ctx = _common(writer, py_name)
+    ctx["type_alias"] = type_alias
     ctx["annotation"] = annotation
     ctx["doc"] = docstring(schema.description) if schema.description else ""
     return ctx

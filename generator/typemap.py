@@ -12,32 +12,44 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Iterator, Literal, Mapping
 
 from generator import ir, naming
 
 __all__ = [
+    "HELPERS",
     "Side",
     "SchemaNames",
     "TypeWriter",
     "docstring",
     "literal",
     "module_name",
+    "schema_cycles",
     "schema_names",
+    "schema_refs",
+    "taken_names",
+    "type_refs",
 ]
 
 Side = Literal["model", "param"]
 
-# Spelling of each construct per side: (model, param).
-_TABLE: dict[str, tuple[str, str]] = {
-    "list": ("List[{0}]", "Iterable[{0}]"),
-    "map": ("Dict[str, {0}]", "Dict[str, {0}]"),
-    "nullable": ("Optional[{0}]", "Optional[{0}]"),
-    "union": ("Union[{0}]", "Union[{0}]"),
-    "any": ("object", "object"),
+# Spelling of each construct per side: (model, param), each as (helper, pattern);
+# ``{h}`` is where the helper's name goes (it may be imported under another name).
+_TABLE: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "list": (("List", "{h}[{0}]"), ("Iterable", "{h}[{0}]")),
+    "map": (("Dict", "{h}[str, {0}]"), ("Dict", "{h}[str, {0}]")),
+    "nullable": (("Optional", "{h}[{0}]"), ("Optional", "{h}[{0}]")),
+    "union": (("Union", "{h}[{0}]"), ("Union", "{h}[{0}]")),
 }
+_ANY = "object"
 _PRIMITIVES = {"str": "str", "int": "int", "float": "float", "bool": "bool", "bytes": "bytes"}
-_TYPING_NAMES = {"List", "Iterable", "Dict", "Optional", "Union", "Literal", "Annotated"}
+# Where each helper a generated type module uses comes from.
+HELPERS: dict[str, str] = {
+    **{n: "typing" for n in ("Annotated", "Dict", "Iterable", "List", "Literal", "Optional", "Union")},
+    **{n: "typing_extensions" for n in ("NotRequired", "Required", "TypeAlias", "TypedDict")},
+    "Field": "pydantic",
+    **{n: "runtime" for n in ("BaseModel", "Discriminated", "OpenEnum", "UnknownVariant")},
+}
 
 
 @dataclass(frozen=True)
@@ -66,15 +78,139 @@ def module_name(py_name: str) -> str:
     return naming.snake_case(py_name)
 
 
+def taken_names(schemas: Mapping[str, ir.Schema]) -> frozenset[str]:
+    """Every Python name the schemas take, on either side."""
+    names: set[str] = set()
+    for schema in schemas.values():
+        found = schema_names(schema)
+        names.update(n for n in (found.model, found.param) if n)
+    return frozenset(names)
+
+
+def schema_cycles(schemas: Mapping[str, ir.Schema]) -> dict[str, int]:
+    """The schemas that take part in a reference cycle, each with its cycle's number.
+
+    Schemas in one strongly connected component share a number; a schema that
+    refers to nothing that leads back to it is left out.
+    """
+    graph = {name: sorted(set(schema_refs(s)) & set(schemas)) for name, s in schemas.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    result: dict[str, int] = {}
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            edges = graph[node]
+            if i < len(edges):
+                work.append((node, i + 1))
+                nxt = edges[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1 or node in graph[node]:
+                    counter += 1
+                    result.update((m, counter) for m in members)
+    return result
+
+
+def schema_refs(schema: ir.Schema) -> Iterator[str]:
+    """The names of the schemas ``schema`` refers to directly."""
+    match schema:
+        case ir.ObjectSchema(fields=fields, additional=additional):
+            for f in fields:
+                yield from type_refs(f.type)
+            if additional is not None:
+                yield from type_refs(additional)
+        case ir.UnionSchema(union=union):
+            yield from type_refs(union)
+        case ir.AliasSchema(target=target):
+            yield from type_refs(target)
+        case _:
+            pass
+
+
+def type_refs(t: ir.TypeExpr) -> Iterator[str]:
+    match t:
+        case ir.Ref(name=name):
+            yield name
+        case ir.ListOf(item=inner) | ir.MapOf(value=inner) | ir.Nullable(inner=inner):
+            yield from type_refs(inner)
+        case ir.UnionOf(members=members):
+            for m in members:
+                yield from type_refs(m.type)
+        case _:
+            pass
+
+
 @dataclass
 class TypeWriter:
-    """Renders type expressions for one side, remembering what they need imported."""
+    """Renders type expressions for one side, remembering what they need imported.
+
+    Import sets hold import specs: a name, or ``Name as _Name`` when the name is
+    taken by a schema of the API (a schema called ``List`` or ``BaseModel``
+    must not shadow the helper, nor the helper the schema).
+    """
 
     schemas: dict[str, ir.Schema]
     side: Side
     refs: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     runtime: set[str] = field(default_factory=set)
+    extensions: set[str] = field(default_factory=set)
+    pydantic: set[str] = field(default_factory=set)
+    # The schema whose module is being written, and the cycles it may be part of:
+    # an alias in the same cycle is spelled out in place instead of imported,
+    # since an alias is evaluated on import and a cycle of imports would break.
+    home: str | None = None
+    cycles: Mapping[str, int] = field(default_factory=dict)
+    # Every name a schema takes (computed when not given).
+    taken: frozenset[str] | None = None
+    # Names the module defines or imports itself: a schema with one of these
+    # names is imported as ``Name as _Name``.
+    avoid: frozenset[str] = frozenset()
+    _expanding: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.taken is None:
+            self.taken = taken_names(self.schemas)
+
+    def helper(self, name: str) -> str:
+        """The local spelling of helper ``name``, recording its import."""
+        assert self.taken is not None
+        spelled = f"_{name}" if name in self.taken else name
+        spec = name if spelled == name else f"{name} as {spelled}"
+        kind = HELPERS[name]
+        target = {
+            "typing": self.typing,
+            "typing_extensions": self.extensions,
+            "pydantic": self.pydantic,
+            "runtime": self.runtime,
+        }[kind]
+        target.add(spec)
+        return spelled
 
     def name_of(self, schema_name: str) -> str:
         names = schema_names(self.schemas[schema_name])
@@ -83,22 +219,17 @@ class TypeWriter:
         return chosen or names.model or names.param or self.schemas[schema_name].class_name
 
     def _spell(self, key: str, inner: str) -> str:
-        template = _TABLE[key][0 if self.side == "model" else 1]
-        self.typing.update(n for n in _TYPING_NAMES if template.startswith(n + "["))
-        return template.format(inner)
+        helper, pattern = _TABLE[key][0 if self.side == "model" else 1]
+        return pattern.format(inner, h=self.helper(helper))
 
     def render(self, t: ir.TypeExpr) -> str:
         match t:
             case ir.Primitive(kind=kind):
                 return _PRIMITIVES[kind]
             case ir.Any_():
-                return _TABLE["any"][0]
+                return _ANY
             case ir.Ref(name=name):
-                py = self.name_of(name)
-                self.refs.add(py)
-                if self.side == "model" and isinstance(self.schemas[name], ir.EnumSchema):
-                    return self._open(py)
-                return py
+                return self._ref(name)
             case ir.ListOf(item=item):
                 return self._spell("list", self.render(item))
             case ir.MapOf(value=value):
@@ -111,50 +242,76 @@ class TypeWriter:
                 return self._union(t)
         raise TypeError(f"unknown type expression {t!r}")
 
+    def _ref(self, name: str) -> str:
+        schema = self.schemas[name]
+        if self._inline(name):
+            assert isinstance(schema, (ir.AliasSchema, ir.UnionSchema))
+            self._expanding.append(name)
+            try:
+                return self.render(schema.target if isinstance(schema, ir.AliasSchema) else schema.union)
+            finally:
+                self._expanding.pop()
+        py = self.name_of(name)
+        local = f"_{py}" if py in self.avoid else py
+        self.refs.add(py if local == py else f"{py} as {local}")
+        if self.side == "model" and isinstance(schema, ir.EnumSchema):
+            return self._open(local)
+        return local
+
+    def _inline(self, name: str) -> bool:
+        if not isinstance(self.schemas[name], (ir.AliasSchema, ir.UnionSchema)):
+            return False
+        cycle = self.cycles.get(name)
+        if cycle is None or self.home is None or self.cycles.get(self.home) != cycle:
+            return False
+        if name in self._expanding:
+            # Only objects may close a cycle (build.py refuses alias-only cycles).
+            raise TypeError(f"schema {name!r} refers to itself through aliases only")
+        return True
+
     def _literal(self, values: tuple[ir.JsonValue, ...]) -> str:
         if all(v is None for v in values):
             return "None"
         if any(isinstance(v, (float, list, dict)) for v in values):
             # Literal cannot hold these; the widest honest type is the value's kind.
-            kinds = sorted({_kind_of(v) for v in values if v is not None})
+            kinds = sorted({self._kind_of(v) for v in values if v is not None})
             inner = kinds[0] if len(kinds) == 1 else self._spell("union", ", ".join(kinds))
             return self._spell("nullable", inner) if None in values else inner
-        self.typing.add("Literal")
-        text = "Literal[" + ", ".join(literal(v) for v in values) + "]"
+        text = self.helper("Literal") + "[" + ", ".join(literal(v) for v in values) + "]"
         if self.side == "model" and len(values) > 1:
             return self._open(text)
         return text
 
+    def _kind_of(self, value: object) -> str:
+        if isinstance(value, list):
+            return self._spell("list", _ANY)
+        if isinstance(value, dict):
+            return self._spell("map", _ANY)
+        return {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
+
     def _open(self, text: str) -> str:
-        self.typing.add("Annotated")
-        self.runtime.add("OpenEnum")
-        return f"Annotated[{text}, OpenEnum()]"
+        return f"{self.helper('Annotated')}[{text}, {self.helper('OpenEnum')}()]"
 
     def _union(self, t: ir.UnionOf) -> str:
         members = [self.render(m.type) for m in t.members]
-        plain = self._spell("union", ", ".join(_unique(members)))
+        unique = _unique(members)
+        if len(unique) == 1:
+            return unique[0]
+        plain = self._spell("union", ", ".join(unique))
         tagged = t.discriminator is not None and all(
             m.tag is not None and isinstance(m.type, ir.Ref) for m in t.members
         )
         if self.side != "model" or not tagged:
             return plain
-        self.typing.add("Annotated")
-        self.runtime.update(("Discriminated", "UnknownVariant"))
         variants = ", ".join(f"{literal(m.tag)}: {r}" for m, r in zip(t.members, members))
         return (
-            f"Annotated[{plain}, Discriminated({literal(t.discriminator)}, "
-            f"{{{variants}}}, UnknownVariant)]"
+            f"{self.helper('Annotated')}[{plain}, {self.helper('Discriminated')}("
+            f"{literal(t.discriminator)}, {{{variants}}}, {self.helper('UnknownVariant')})]"
         )
 
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def _kind_of(value: object) -> str:
-    return {bool: "bool", int: "int", float: "float", str: "str", list: "List[object]"}.get(
-        type(value), "Dict[str, object]"
-    )
 
 
 def literal(value: object) -> str:

@@ -81,8 +81,7 @@ class Ref(_Meta):
 class Scalar(_Meta):
     type: str  # string, integer, number, boolean
     format: str | None = None
-    enum: tuple[object, ...] | None = None
-    const: object = NO_DEFAULT
+    enum: tuple[object, ...] | None = None  # a `const` is an enum of one value
     bounds: Bounds = ()
 
 

@@ -77,8 +77,8 @@ class _Normalizer:
         for name in sorted(self.raw_schemas):
             self.component(name)
         operations: dict[tuple[str, str], Operation] = {}
-        paths = self.doc.get("paths")
-        for path in sorted(paths) if isinstance(paths, dict) else ():
+        paths = _mapping(self.doc.get("paths"))
+        for path in sorted(paths):
             item = paths[path]
             if not isinstance(item, dict):
                 continue
@@ -190,20 +190,21 @@ class _Normalizer:
             items = self.node(raw.get("items"), pointer + ("items",), depth + 1)
             return Array(items=items, bounds=_bounds(raw), **meta)
         if kind in _SCALARS:
+            if raw.get("const") is not None:
+                values = (raw["const"],)
             return Scalar(
                 type=kind,
                 format=raw.get("format") if isinstance(raw.get("format"), str) else None,
                 enum=values,
-                const=raw.get("const", NO_DEFAULT),
                 bounds=_bounds(raw),
                 **meta,
             )
         return AnyValue(**meta)
 
     def object(self, raw: dict[str, Any], pointer: Pointer, meta: dict[str, Any], depth: int) -> Object:
-        props = raw.get("properties")
+        props = _mapping(raw.get("properties"))
         properties = []
-        for name in sorted(props) if isinstance(props, dict) else ():
+        for name in sorted(props):
             sub = props[name]
             python = sub.get("x-python-name") if isinstance(sub, dict) else None
             node = self.node(sub, pointer + ("properties", name), depth + 1)
@@ -263,7 +264,7 @@ class _Normalizer:
         disc = raw.get("discriminator")
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
             prop = disc["propertyName"]
-            mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+            mapping = _mapping(disc.get("mapping"))
             by_ref = {ref: str(tag) for tag, ref in mapping.items()}
             tags: list[str | None] = []
             for option in options:
@@ -377,9 +378,9 @@ class _Normalizer:
         )
 
     def content(self, raw: dict[str, Any], pointer: Pointer) -> dict[str, Node]:
-        listed = raw.get("content")
+        listed = _mapping(raw.get("content"))
         result: dict[str, Node] = {}
-        for media in sorted(listed) if isinstance(listed, dict) else ():
+        for media in sorted(listed):
             entry = listed[media] if isinstance(listed[media], dict) else {}
             result[str(media)] = self.node(entry.get("schema"), pointer + ("content", media, "schema"))
         return result
@@ -413,6 +414,10 @@ class _Normalizer:
 
 
 # -- helpers ----------------------------------------------------------------------
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _text(value: Any) -> str | None:

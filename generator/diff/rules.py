@@ -79,15 +79,18 @@ _TABLE = (
         "operation.method-renamed", "the Python method of an operation has a new name (operationId, x-resource or x-method)",
         "compatible", "compatible", python_breaking=True,
         why_request="the HTTP request is unchanged; only the Python name moves",
+        why_response="the HTTP request is unchanged; only the Python name moves",
     ),
     Rule(
         "operation.id-changed", "the operationId changed but the Python method name did not",
         "docs", "docs", why_request="x-resource/x-method name the method, so code is unaffected",
+        why_response="x-resource/x-method name the method, so code is unaffected",
     ),
     Rule("operation.method-added", "an operation gained an x-variants method", "compatible", "compatible", addition=True),
     Rule(
         "operation.method-removed", "an operation lost an x-variants method", "compatible", "compatible",
         python_breaking=True, why_request="the HTTP operation remains; its Python method does not",
+        why_response="the HTTP operation remains; its Python method does not",
     ),
     # -- parameters ----------------------------------------------------------------
     Rule("parameter.removed", "a parameter was removed", "breaking", "breaking"),
@@ -119,7 +122,7 @@ _TABLE = (
     Rule("field.removed", "a field was removed", "breaking", "breaking"),
     Rule(
         "field.added", "a new optional field (or any new field in a response)", "compatible", "compatible",
-        addition=True, why_response="generated response models ignore no field they know and tolerate new ones",
+        addition=True, why_response="clients that do not know the field yet ignore it",
     ),
     Rule(
         "field.added-required", "a new required field", "breaking", "compatible", addition=True,
@@ -131,6 +134,8 @@ _TABLE = (
          why_request=_STILL_VALID),
     Rule("field.renamed", "a field was renamed (same schema removed and added in one object)", "breaking", "breaking",
          python_breaking=True),
+    Rule("python.renamed", "the Python name of a parameter or field changed (x-python-name)", "compatible",
+         "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE),
     # -- schemas ---------------------------------------------------------------------
     Rule("schema.became-nullable", "a schema now allows null", "compatible", "breaking", why_request=_STILL_VALID),
     Rule("schema.not-nullable", "a schema no longer allows null", "breaking", "compatible",
@@ -141,7 +146,7 @@ _TABLE = (
     Rule("schema.type-narrowed", "a schema accepts fewer types of value than before", "breaking", "compatible",
          why_response=_SERVER_SENDS_LESS),
     Rule("schema.ref-changed", "a use of one component now refers to a structurally identical other component",
-         "compatible", "compatible", why_request=_NO_WIRE),
+         "compatible", "compatible", why_request=_NO_WIRE, why_response=_NO_WIRE),
     Rule("schema.format-changed", "the format of a string or number changed", "breaking", "breaking"),
     Rule("schema.const-changed", "a constant value changed", "breaking", "breaking"),
     Rule("schema.default-changed", "a default value changed", "compatible", "docs",
@@ -162,9 +167,10 @@ _TABLE = (
     # -- components --------------------------------------------------------------------
     Rule("component.added", "a new named schema", "compatible", "compatible", addition=True),
     Rule("component.removed", "a named schema was removed", "compatible", "compatible", python_breaking=True,
-         why_request="by itself nothing on the wire changes; where it was used is reported separately"),
+         why_request="by itself nothing on the wire changes; where it was used is reported separately",
+         why_response="by itself nothing on the wire changes; where it was used is reported separately"),
     Rule("component.renamed", "a named schema was renamed (same structure under a new name)", "compatible",
-         "compatible", python_breaking=True, why_request=_NO_WIRE),
+         "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE),
     # -- documentation -----------------------------------------------------------------
     Rule("docs.changed", "a description or summary changed", "docs", "docs"),
 )
@@ -186,9 +192,9 @@ def judge(rule_id: str, directions: Iterable[Direction], python_breaking: bool |
         (rule.request, rule.why_request) if side == "request" else (rule.response, rule.why_response)
         for side in sides
     ]
-    impact, reason = max(options, key=lambda option: _SEVERITY[option[0]])
-    if impact == "breaking":
-        reason = None
+    impact = max((option[0] for option in options), key=_SEVERITY.__getitem__)
+    reasons = [why for level, why in options if level == impact and why]
+    reason = reasons[0] if reasons and impact != "breaking" else None
     breaks_python = rule.python_breaking if python_breaking is None else python_breaking
     if impact == "breaking" or breaks_python:
         bump: Bump = "major"

@@ -257,7 +257,9 @@ class _ClientBase:
             response, status_errors=self._config.status_errors, secrets=(self.api_key,)
         )
 
-    def _log_retry(self, request: httpx.Request, retries_taken: int, delay: float, why: str) -> None:
+    def _log_retry(
+        self, request: httpx.Request, retries_taken: int, delay: float, why: str
+    ) -> None:
         log.info(
             "retrying %s %s in %.2f s (retry %d): %s",
             request.method,
@@ -275,11 +277,15 @@ def _query(params: Mapping[str, object]) -> httpx.QueryParams:
         for item in value if isinstance(value, (list, tuple)) else (value,):
             if item is None or isinstance(item, (NotGiven, Omit)):
                 continue
-            pairs.append((name, ("true" if item else "false") if isinstance(item, bool) else str(item)))
+            pairs.append(
+                (name, ("true" if item else "false") if isinstance(item, bool) else str(item))
+            )
     return httpx.QueryParams(pairs)
 
 
-def _body(json_body: Mapping[str, object] | None, extra: Mapping[str, object] | None) -> bytes | None:
+def _body(
+    json_body: Mapping[str, object] | None, extra: Mapping[str, object] | None
+) -> bytes | None:
     if json_body is None and not extra:
         return None
     merged = {**(json_body or {}), **(extra or {})}
@@ -381,7 +387,10 @@ class SyncAPIClient(_ClientBase):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -427,17 +436,6 @@ class SyncAPIClient(_ClientBase):
         options: RequestOptions | None = None,
         stream: bool = False,
         stream_spec: StreamSpec[Any] | None = None,
-        raw: Literal[True],
-    ) -> APIResponse[Any]: ...
-    @overload
-    def request(
-        self,
-        req: APIRequest,
-        *,
-        cast_to: object,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_spec: StreamSpec[Any] | None = None,
         raw: bool = False,
     ) -> Any: ...
     def request(
@@ -464,7 +462,9 @@ class SyncAPIClient(_ClientBase):
         max_retries = self._max_retries(options)
         retries_taken = 0
         while True:
-            request = self._build(self._http, req, options, stream=stream, retries_taken=retries_taken)
+            request = self._build(
+                self._http, req, options, stream=stream, retries_taken=retries_taken
+            )
             try:
                 response = self._http.send(request, stream=True)
                 if response.is_success and stream:
@@ -487,7 +487,9 @@ class SyncAPIClient(_ClientBase):
                 raise self._status_error(response)
             retries_taken += 1
 
-    def _success(self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int) -> Any:
+    def _success(
+        self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int
+    ) -> Any:
         if raw:
             return APIResponse(
                 response,
@@ -503,7 +505,10 @@ class SyncAPIClient(_ClientBase):
 
         def make() -> Stream[Any]:
             return Stream(
-                response, spec=spec, error_types=config.error_types, status_errors=config.status_errors
+                response,
+                spec=spec,
+                error_types=config.error_types,
+                status_errors=config.status_errors,
             )
 
         if raw:
@@ -572,7 +577,10 @@ class AsyncAPIClient(_ClientBase):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -618,17 +626,6 @@ class AsyncAPIClient(_ClientBase):
         options: RequestOptions | None = None,
         stream: bool = False,
         stream_spec: StreamSpec[Any] | None = None,
-        raw: Literal[True],
-    ) -> AsyncAPIResponse[Any]: ...
-    @overload
-    async def request(
-        self,
-        req: APIRequest,
-        *,
-        cast_to: object,
-        options: RequestOptions | None = None,
-        stream: bool = False,
-        stream_spec: StreamSpec[Any] | None = None,
         raw: bool = False,
     ) -> Any: ...
     async def request(
@@ -649,7 +646,9 @@ class AsyncAPIClient(_ClientBase):
         max_retries = self._max_retries(options)
         retries_taken = 0
         while True:
-            request = self._build(self._http, req, options, stream=stream, retries_taken=retries_taken)
+            request = self._build(
+                self._http, req, options, stream=stream, retries_taken=retries_taken
+            )
             try:
                 response = await self._http.send(request, stream=True)
                 if response.is_success and stream:
@@ -667,12 +666,16 @@ class AsyncAPIClient(_ClientBase):
                     raise self._connection_error(failure, request) from failure
                 await self._wait(request, retries_taken, None, type(failure).__name__)
             elif should_retry(response) and retries_taken < max_retries:
-                await self._wait(request, retries_taken, response.headers, str(response.status_code))
+                await self._wait(
+                    request, retries_taken, response.headers, str(response.status_code)
+                )
             else:
                 raise self._status_error(response)
             retries_taken += 1
 
-    def _success(self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int) -> Any:
+    def _success(
+        self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int
+    ) -> Any:
         if raw:
             return AsyncAPIResponse(
                 response,
@@ -688,7 +691,10 @@ class AsyncAPIClient(_ClientBase):
 
         def make() -> AsyncStream[Any]:
             return AsyncStream(
-                response, spec=spec, error_types=config.error_types, status_errors=config.status_errors
+                response,
+                spec=spec,
+                error_types=config.error_types,
+                status_errors=config.status_errors,
             )
 
         if raw:

@@ -17,7 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, AsyncGenerator, AsyncIterator, Callable, Generator, Generic, Iterator, Mapping, TypeVar
+from typing import (
+    Any,
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Generic,
+    Iterator,
+    Mapping,
+    TypeVar,
+)
 
 import httpx
 import pydantic
@@ -67,12 +77,14 @@ class SSEDecoder:
         return bool(self._data or self._partial)
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if not chunk:
+            return []
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
-        if not chunk:
-            return []
+                if not chunk:
+                    return []
         if b"\n" not in chunk and b"\r" not in chunk:
             self._partial.append(chunk)
             return []
@@ -299,7 +311,10 @@ class Stream(_StreamBase[_T]):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -354,6 +369,9 @@ class AsyncStream(_StreamBase[_T]):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()

@@ -136,6 +136,13 @@ class Document:
             pointer, node = found
         return None
 
+    def node_at(self, pointer: Pointer) -> Any:
+        """The value at ``pointer`` (which must exist, as pointers from the walk do)."""
+        node: Any = self.data
+        for part in pointer:
+            node = node[part]
+        return node
+
     def physical(self, parts: tuple[Any, ...]) -> Pointer:
         """Where a path that may pass through ``$ref``s (as a validator walks) is written."""
         node: Any = self.data

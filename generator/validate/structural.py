@@ -16,7 +16,6 @@ The keyword pass assumes the document passed the first one (it indexes
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any, Iterator
 
@@ -40,7 +39,15 @@ from openapi_spec_validator.validation.validators import (
 from generator.diagnostics import Diagnostic
 from generator.loader import Pointer
 from generator.validate.document import Document
-from generator.validate.text import json_type, short, short_repr
+from generator.validate.text import (
+    did_you_mean,
+    error_message,
+    json_list,
+    json_type,
+    most_specific,
+    short,
+    short_repr,
+)
 
 __all__ = ["check_structure"]
 
@@ -52,6 +59,10 @@ _OURS = (
     UnresolvableParameterError,
 )
 _SUPPORTED: tuple[type[SpecValidator], ...] = (OpenAPIV30SpecValidator, OpenAPIV31SpecValidator)
+_ARTICLES = {
+    "object": "an object", "array": "an array", "string": "a string", "integer": "an integer",
+    "number": "a number", "boolean": "a boolean", "null": "null",
+}
 _QUOTED = re.compile(r"^'(.*)' is a required property$")
 
 
@@ -93,8 +104,10 @@ def _unsupported(doc: Document) -> Diagnostic:
 
 
 def _schema_error(doc: Document, error: ValidationError) -> Iterator[Diagnostic]:
-    error = _most_specific(error)
+    error = most_specific(error)
     pointer = tuple(error.absolute_path)
+    if error.validator == "uniqueItems" and pointer[-1:] == ("parameters",):
+        return  # E212 reports each repeated parameter, with both places
     if error.validator in ("additionalProperties", "unevaluatedProperties"):
         yield from _unknown_fields(doc, error, pointer)
         return
@@ -110,13 +123,17 @@ def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str |
         return "E101", f"{what} is missing the required field `{name}`", None
     if error.validator == "type":
         expected = error.validator_value
-        names = " or ".join(expected) if isinstance(expected, list) else str(expected)
-        return "E102", f"{what} must be {names}, not {json_type(error.instance)}", None
+        names = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(_ARTICLES.get(n, str(n)) for n in names)
+        return "E102", f"{what} must be {wanted}, not {json_type(error.instance)}", None
+    hint = None
+    if pointer[-1:] == ("required",) and "parameters" in pointer:
+        hint = "a path parameter must say `required: true`"
     if error.validator == "enum":
-        return "E104", f"{what} must be one of {short_repr(error.validator_value)}", None
+        return "E104", f"{what} must be one of {json_list(error.validator_value)}", hint
     if error.validator == "const":
-        return "E104", f"{what} must be {short_repr(error.validator_value)}", None
-    return "E104", f"{what}: {_message(error)}", None
+        return "E104", f"{what} must be {json_list([error.validator_value])}", hint
+    return "E104", f"{what}: {error_message(error)}", None
 
 
 def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> Iterator[Diagnostic]:
@@ -131,11 +148,10 @@ def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> 
         if key not in known and not any(_search(p, key) for p in patterns)
     ]
     if not extras:
-        yield Diagnostic("E103", _message(error), doc.at(pointer))
+        yield Diagnostic("E103", error_message(error), doc.at(pointer))
     where = f"`{pointer[-1]}`" if pointer else "the top level"
     for key in extras:
-        close = difflib.get_close_matches(key, known, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else "extensions must start with `x-`"
+        hint = did_you_mean(key, known) or "extensions must start with `x-`"
         yield Diagnostic(
             "E103", f"unknown field `{key}` in {where}", doc.at((*pointer, key)), hint=hint
         )
@@ -146,59 +162,6 @@ def _search(pattern: str, key: str) -> bool:
         return re.search(pattern, key) is not None
     except re.error:
         return False
-
-
-def _most_specific(error: ValidationError) -> ValidationError:
-    """Descend through oneOf/anyOf failures into the one branch the value was meant for.
-
-    The OpenAPI schema writes most objects as ``oneOf: [Reference, Thing]``, so
-    the top-level error says only "not valid under any of the given schemas".
-    A branch is ruled out when the value is not even of its type, or is not a
-    Reference when the branch requires ``$ref``; of the rest, branches whose
-    tag-like fields (``in``, ``type``) reject the value go next.
-    """
-    for _ in range(20):
-        if not error.context:
-            return error
-        branches: dict[Any, list[ValidationError]] = {}
-        for sub in error.context:
-            key = sub.relative_schema_path[0] if sub.relative_schema_path else None
-            branches.setdefault(key, []).append(sub)
-        depth = len(error.absolute_path)
-        candidates = [errs for errs in branches.values() if not _ruled_out(errs, depth)]
-        if len(candidates) > 1:
-            narrowed = [errs for errs in candidates if not _rejects_tag(errs, depth)]
-            candidates = narrowed or candidates
-        if len(candidates) != 1:
-            return error
-        errs = candidates[0]
-        error = max(errs, key=lambda e: len(e.absolute_path))
-    return error
-
-
-def _ruled_out(errors: list[ValidationError], depth: int) -> bool:
-    for e in errors:
-        if len(e.absolute_path) != depth:
-            continue
-        if e.validator == "type":
-            return True
-        if e.validator == "required" and e.validator_value == ["$ref"]:
-            return True
-    return False
-
-
-def _rejects_tag(errors: list[ValidationError], depth: int) -> bool:
-    return any(
-        e.validator in ("enum", "const") and len(e.absolute_path) == depth + 1 for e in errors
-    )
-
-
-def _message(error: ValidationError) -> str:
-    text = error.message
-    instance = error.instance
-    if isinstance(instance, (dict, list)) or (isinstance(instance, str) and len(instance) > 60):
-        text = text.replace(repr(instance), short_repr(instance))
-    return short(text)
 
 
 # The keyword pass, with locations.
@@ -237,6 +200,21 @@ def _locating(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordVal
     return type(base.__name__, (base,), {"__call__": __call__})
 
 
+class _IdSet(set[int]):
+    """The keyword pass remembers visited schemas in lists; as a set it is quadratic no more."""
+
+    append = set.add
+
+
+def _with_id_sets(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordValidator]:
+    def __init__(self: Any, registry: Any) -> None:
+        base.__init__(self, registry)
+        self.visited_schema_ids = _IdSet()
+        self.meta_checked_schema_ids = _IdSet()
+
+    return type(base.__name__, (base,), {"__init__": __init__})
+
+
 _LOCATED: dict[type[SpecValidator], type[SpecValidator]] = {}
 
 
@@ -244,6 +222,7 @@ def _located(cls: type[SpecValidator]) -> type[SpecValidator]:
     if cls not in _LOCATED:
         validators = {name: _locating(kv) for name, kv in cls.keyword_validators.items()}
         validators["default"] = _NoDefaults
+        validators["schema"] = _with_id_sets(validators["schema"])
         _LOCATED[cls] = type(cls.__name__, (cls,), {
             "keyword_validators": validators,
             # Never fetch other files or URLs; E202 reports external refs.
@@ -272,10 +251,10 @@ def _keyword_pass(doc: Document, cls: type[SpecValidator]) -> Iterator[Diagnosti
             )
         elif isinstance(error.validator, str):
             # A Schema Object failed its dialect's meta-schema; paths are inside it.
-            inner = _most_specific(error)
+            inner = most_specific(error)
             where = doc.physical((*parts, *inner.absolute_path))
             yield Diagnostic(
-                "E105", f"invalid schema: {_message(inner)}", doc.at(where),
+                "E105", f"invalid schema: {error_message(inner)}", doc.at(where),
             )
         else:
             yield Diagnostic("E104", short(str(error.message)), doc.at(pointer))

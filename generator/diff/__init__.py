@@ -1,0 +1,41 @@
+"""`messages-codegen diff`: what changed between two versions of a spec, for users of the client.
+
+The pipeline is the generator's in miniature::
+
+    load (file or git:REV) --normalize--> Model --compare--> [Change] --report--> text | markdown | json
+
+``normalize`` resolves references, merges ``allOf`` and unifies nullability;
+``compare`` matches operations, components and union members by identity
+(never by position) and judges each difference with the table in ``rules``;
+``report`` renders. Only the CLI prints.
+"""
+
+from __future__ import annotations
+
+from generator.diff.changes import FAIL_ON, Change, DiffReport, FailOn
+from generator.diff.compare import compare_models
+from generator.diff.normalize import normalize
+from generator.diff.report import FORMATS, render, to_json
+from generator.diff.rules import RULES, Rule
+from generator.diff.sources import load_side
+from generator.loader import Spec
+
+__all__ = [
+    "Change",
+    "DiffReport",
+    "FAIL_ON",
+    "FORMATS",
+    "FailOn",
+    "RULES",
+    "Rule",
+    "diff_specs",
+    "load_side",
+    "render",
+    "to_json",
+]
+
+
+def diff_specs(old: Spec, new: Spec) -> DiffReport:
+    """Every change from ``old`` to ``new``, judged, located, and in report order."""
+    changes = compare_models(old, normalize(old), new, normalize(new))
+    return DiffReport(old.path, new.path, tuple(sorted(changes, key=lambda c: c.sort_key())))

@@ -1,0 +1,128 @@
+"""References: every ``$ref`` resolves (E200), stays in this file (E202), and every
+component is used (W300)."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Iterator
+
+from generator.diagnostics import Diagnostic, Location
+from generator.loader import Pointer
+from generator.validate.document import Document, parse_local_ref, pointer_text
+from generator.validate.text import did_you_mean
+
+__all__ = ["check_refs", "check_unused", "mapping_ref"]
+
+# The component kinds whose unused entries are worth a warning.
+_KINDS = {
+    "schemas": "schema",
+    "responses": "response",
+    "parameters": "parameter",
+    "headers": "header",
+    "requestBodies": "request body",
+    "examples": "example",
+    "securitySchemes": "security scheme",
+}
+_ROOT = ("", "")
+
+
+def check_refs(doc: Document) -> Iterator[Diagnostic]:
+    for ref in doc.refs:
+        where = doc.at((*ref.pointer, "$ref"))
+        if not ref.target.startswith("#"):
+            yield external_ref(ref.target, where)
+        elif doc.resolve(ref.target) is None:
+            yield Diagnostic(
+                "E200", f"`$ref` points at nothing: `{ref.target}`", where,
+                hint=_closest(doc, ref.target),
+            )
+
+
+def external_ref(target: str, where: Location) -> Diagnostic:
+    return Diagnostic(
+        "E202", f"`$ref` to another document is not supported: `{target}`", where,
+        hint="the generator reads one self-contained file; move the definition into "
+        "`components` and refer to it as `#/components/...`",
+    )
+
+
+def mapping_ref(target: str) -> str:
+    """A discriminator mapping value as a ``$ref``: a bare name means a component schema."""
+    if target.startswith("#") or "/" in target:
+        return target
+    return f"#/components/schemas/{target}"
+
+
+def _closest(doc: Document, target: str) -> str | None:
+    """A did-you-mean for a dangling ref, from the names beside the one it asked for."""
+    pointer = parse_local_ref(target)
+    if not pointer:
+        return None
+    found = doc.resolve(pointer_text(pointer[:-1])) if len(pointer) > 1 else ((), doc.data)
+    if found is None or not isinstance(found[1], dict):
+        return None
+    parent = pointer_text(found[0]) if found[0] else "#"
+    hint = did_you_mean(pointer[-1], found[1])
+    if hint is None:
+        return None
+    name = hint.split("`")[1]
+    return f"did you mean `{parent}/{name.replace('~', '~0').replace('/', '~1')}`?"
+
+
+def _owner(pointer: Pointer | tuple[str, ...]) -> tuple[str, str]:
+    if len(pointer) >= 3 and pointer[0] == "components" and pointer[1] in _KINDS:
+        return str(pointer[1]), str(pointer[2])
+    # Anything outside the component kinds we track is used by being there.
+    return _ROOT
+
+
+def check_unused(doc: Document) -> Iterator[Diagnostic]:
+    components = doc.data.get("components")
+    if not isinstance(components, dict):
+        return
+    edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    referenced: set[tuple[str, str]] = set()
+
+    def add(source: Pointer | tuple[str, ...], target: tuple[str, ...] | None) -> None:
+        if target is None:
+            return
+        dest = _owner(target)
+        if dest != _ROOT:
+            edges.setdefault(_owner(source), set()).add(dest)
+            referenced.add(dest)
+
+    for ref in doc.refs:
+        add(ref.pointer, parse_local_ref(ref.target))
+    for pointer, schema in doc.schemas:
+        disc = schema.get("discriminator")
+        mapping = disc.get("mapping") if isinstance(disc, dict) else None
+        if isinstance(mapping, dict):
+            for target in mapping.values():
+                if isinstance(target, str):
+                    add(pointer, parse_local_ref(mapping_ref(target)))
+    for pointer, name in doc.security_uses:
+        add(pointer, ("components", "securitySchemes", name))
+
+    reached = {_ROOT}
+    queue = deque([_ROOT])
+    while queue:
+        for dest in edges.get(queue.popleft(), ()):
+            if dest not in reached:
+                reached.add(dest)
+                queue.append(dest)
+
+    for kind, label in _KINDS.items():
+        entries = components.get(kind)
+        if not isinstance(entries, dict):
+            continue
+        for name in entries:
+            if (kind, name) in reached:
+                continue
+            if (kind, name) in referenced:
+                message = f"{label} `{name}` is used only by components that are themselves unused"
+            else:
+                message = f"{label} `{name}` is never used"
+            yield Diagnostic(
+                "W300", message, doc.at(("components", kind, name)), severity="warning",
+                hint=f"remove it, or refer to it with `$ref: '#/components/{kind}/{name}'`",
+            )

@@ -1,0 +1,115 @@
+"""`messages-codegen validate`: formats and exit statuses, as users run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = "tests/validate_cases/many_defects.yaml"
+CLEAN = "tests/validate_cases/keyword_names_ok.yaml"
+WARNING_ONLY = "tests/validate_cases/unused_component.yaml"
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        result = CliRunner().invoke(cli, ["validate", *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+def test_clean_spec_exits_0(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(CLEAN)
+    assert result.exit_code == 0
+    assert result.output == f"{CLEAN}: ok\n"
+
+
+def test_warnings_alone_exit_0(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(WARNING_ONLY)
+    assert result.exit_code == 0
+    assert "warning[W300]" in result.stderr
+    assert result.stderr.endswith(f"{WARNING_ONLY}: ok\n")
+
+
+def test_text_goes_to_stderr_and_exits_1(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(CASE)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"{CASE}:5:3: error[E103]: unknown field `descripton` in `info`" in result.stderr
+    assert result.stderr.endswith("11 errors, 2 warnings\n")
+
+
+def test_json_format(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(CASE, "--format", "json")
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert items[0] == {
+        "path": CASE, "line": 5, "col": 3, "severity": "error", "code": "E103",
+        "message": "unknown field `descripton` in `info`",
+        "hint": "did you mean `description`?", "related": [],
+    }
+    assert {item["code"] for item in items} >= {"E200", "E201", "E209", "W300"}
+    duplicate = next(item for item in items if item["code"] == "E209")
+    assert duplicate["related"] == [f"{CASE}:9:7"]
+
+
+def test_json_format_clean_is_an_empty_list(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(CLEAN, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_github_format(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(CASE, "--format", "github")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"::error file={CASE},line=5,col=3,title=E103::unknown field `descripton` in `info` "
+        "(hint: did you mean `description`?)"
+    )
+    assert any(line.startswith("::warning ") and "title=W300" in line for line in lines)
+
+
+def test_yaml_errors_use_the_requested_format(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("tests/validate_cases/yaml_duplicate_key.yaml", "--format", "json")
+    assert result.exit_code == 1
+    assert [item["code"] for item in json.loads(result.stdout)] == ["E002"]
+
+
+def test_missing_file_exits_2(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("tests/validate_cases/no-such-spec.yaml")
+    assert result.exit_code == 2
+    assert "cannot read spec" in result.stderr
+
+
+def test_file_that_is_not_utf8_exits_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    spec = tmp_path / "latin1.yaml"
+    spec.write_bytes("openapi: 3.1.0\ninfo: {title: caf\xe9}\n".encode("latin-1"))
+    result = run(str(spec))
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.stderr
+
+
+def test_real_process() -> None:
+    """Once as users run it: a separate interpreter, real streams, real exit status."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "tests/validate_cases/dangling_ref.yaml"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    expected = (ROOT / "tests/validate_cases/dangling_ref.expected").read_text(encoding="utf-8")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr == expected

@@ -1,0 +1,150 @@
+"""The incremental SSE decoder, fed the same bytes cut in every possible way."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.runtime._streaming import SSEDecoder, ServerSentEvent
+
+
+def decode(*chunks: bytes) -> list[ServerSentEvent]:
+    decoder = SSEDecoder()
+    events: list[ServerSentEvent] = []
+    for chunk in chunks:
+        events.extend(decoder.feed(chunk))
+    return events
+
+
+# Multi-byte UTF-8 (2, 3 and 4 bytes), U+2028 inside JSON, every line ending,
+# a comment, a multi-line data field, id and retry fields.
+SAMPLE = (
+    b": keep-alive comment\r\n"
+    b"event: message_start\r\n"
+    + 'data: {"text": "h\u00e9llo \u4e16\u754c \U0001f600 \u2028"}\r\n'.encode()
+    + b"\r\n"
+    b"event: content_block_delta\n"
+    b"id: 7\n"
+    b"data: first line\n"
+    b"data: second line\n"
+    b"\n"
+    b"event: ping\r"
+    b"retry: 1500\r"
+    b"data:no-space\r"
+    b"\r"
+    b"data: \r\n"
+    b"\r\n"
+)
+
+EXPECTED = [
+    ServerSentEvent(
+        event="message_start", data='{"text": "h\u00e9llo \u4e16\u754c \U0001f600 \u2028"}'
+    ),
+    ServerSentEvent(event="content_block_delta", data="first line\nsecond line", id="7"),
+    ServerSentEvent(event="ping", data="no-space", id="7", retry=1500),
+    ServerSentEvent(event=None, data="", id="7", retry=1500),
+]
+
+
+def test_sample_in_one_chunk() -> None:
+    assert decode(SAMPLE) == EXPECTED
+
+
+def test_sample_byte_by_byte() -> None:
+    assert decode(*(SAMPLE[i : i + 1] for i in range(len(SAMPLE)))) == EXPECTED
+
+
+@pytest.mark.parametrize("cut", range(len(SAMPLE) + 1))
+def test_sample_cut_at_every_offset(cut: int) -> None:
+    assert decode(SAMPLE[:cut], SAMPLE[cut:]) == EXPECTED
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(SAMPLE)), max_size=12))
+def test_sample_cut_anywhere_many_times(cuts: list[int]) -> None:
+    points = [0, *sorted(cuts), len(SAMPLE)]
+    chunks = [SAMPLE[a:b] for a, b in zip(points, points[1:])]
+    assert decode(*chunks) == EXPECTED
+
+
+_line_end = st.sampled_from(["\n", "\r", "\r\n"])
+_text = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=20
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b_c", "ping"]), st.lists(_text, min_size=1, max_size=3)),
+        max_size=5,
+    ),
+    _line_end,
+    st.data(),
+)
+def test_round_trip_of_generated_events(
+    events: list[tuple[str, list[str]]], end: str, data: st.DataObject
+) -> None:
+    wire = "".join(
+        f"event: {name}{end}" + "".join(f"data: {line}{end}" for line in lines) + end
+        for name, lines in events
+    ).encode()
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(wire)), max_size=8)))
+    points = [0, *cuts, len(wire)]
+    got = decode(*(wire[a:b] for a, b in zip(points, points[1:])))
+    assert [(e.event, e.data) for e in got] == [(name, "\n".join(lines)) for name, lines in events]
+
+
+def test_crlf_split_between_cr_and_lf_is_one_line_end() -> None:
+    # A CR at the end of a chunk followed by LF must not count as two line ends
+    # (which would dispatch an empty event boundary too early).
+    assert decode(b"data: a\r", b"\ndata: b\r\n\r\n") == [ServerSentEvent(data="a\nb")]
+
+
+def test_empty_chunk_between_cr_and_lf() -> None:
+    assert decode(b"data: a\r", b"", b"\n\n") == [ServerSentEvent(data="a")]
+
+
+def test_bare_cr_then_data_is_not_swallowed() -> None:
+    assert decode(b"data: a\r", b"data: b\r\r") == [ServerSentEvent(data="a\nb")]
+
+
+def test_event_without_data_is_not_dispatched() -> None:
+    assert decode(b"event: lonely\n\nid: 3\n\ndata: x\n\n") == [ServerSentEvent(data="x", id="3")]
+
+
+def test_incomplete_event_at_eof_is_pending_not_dispatched() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b'event: a\ndata: {"half": ') == []
+    assert decoder.pending
+
+
+def test_field_without_colon_and_unknown_fields() -> None:
+    assert decode(b"data\nfoo: bar\ndata: x\n\n") == [ServerSentEvent(data="\nx")]
+
+
+def test_only_one_leading_space_is_stripped() -> None:
+    assert decode(b"data:  two\n\n") == [ServerSentEvent(data=" two")]
+
+
+def test_leading_bom_is_ignored() -> None:
+    assert decode(b"\xef\xbb", b"\xbfdata: x\n\n") == [ServerSentEvent(data="x")]
+
+
+def test_invalid_retry_and_id_with_nul_are_ignored() -> None:
+    got = decode(b"retry: 12a\nid: a\x00b\ndata: x\n\n")
+    assert got == [ServerSentEvent(data="x")]
+
+
+def test_invalid_utf8_is_replaced_not_fatal() -> None:
+    assert decode(b"data: \xff\n\n") == [ServerSentEvent(data="\ufffd")]
+
+
+def test_large_json_in_many_tiny_chunks() -> None:
+    payload = json.dumps({"text": "\u00e9" * 5000})
+    wire = f"event: big\ndata: {payload}\n\n".encode()
+    got = decode(*(wire[i : i + 7] for i in range(0, len(wire), 7)))
+    assert got == [ServerSentEvent(event="big", data=payload)]

@@ -1,0 +1,259 @@
+"""Typed event streams (sync and async) over a real local server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from generator.runtime._errors import (
+    APIResponseValidationError,
+    APITimeoutError,
+    IncompleteStreamError,
+)
+from generator.runtime._response import APIResponse, AsyncAPIResponse
+from generator.runtime._streaming import AsyncStream, Stream
+from tests.mockserver import MockServer, Reply, mock_server, sse_event, sse_stream  # noqa: F401
+from tests.test_runtime_fakes import (
+    API_KEY,
+    AsyncClient,
+    Client,
+    ContentBlockDeltaEvent,
+    MessageStartEvent,
+    MessageStopEvent,
+    OverloadedError,
+    RateLimitError,
+    error_body,
+    text_stream_events,
+)
+
+EVENTS = text_stream_events(["Hel", "lo", " w\u00f6rld \U0001f600"])
+WIRE = sse_stream(EVENTS)
+
+
+@pytest.fixture
+def client(mock_server: MockServer) -> Iterator[Client]:
+    with Client(api_key=API_KEY, base_url=mock_server.url) as made:
+        made._sleep = lambda _: None
+        yield made
+
+
+def open_stream(client: Client) -> Stream[object]:
+    stream = client.create(model="m", stream=True)
+    assert isinstance(stream, Stream)
+    return stream
+
+
+def test_events_are_parsed_in_order(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE))
+    with open_stream(client) as stream:
+        events = list(stream)
+    assert [e.type for e in events] == [e["type"] for e in EVENTS]  # type: ignore[attr-defined]
+    assert isinstance(events[0], MessageStartEvent) and isinstance(events[-1], MessageStopEvent)
+    seen = mock_server.requests[0]
+    assert seen.headers["accept"] == "text/event-stream" and seen.json()["stream"] is True
+    assert stream.response.is_closed
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 64])
+def test_any_chunking_with_crlf(client: Client, mock_server: MockServer, chunk_size: int) -> None:
+    mock_server.enqueue(Reply.sse(sse_stream(EVENTS, line_end="\r\n"), chunk_size=chunk_size))
+    with open_stream(client) as stream:
+        deltas = [e.delta["text"] for e in stream if isinstance(e, ContentBlockDeltaEvent)]
+    assert "".join(deltas) == "Hello w\u00f6rld \U0001f600"
+
+
+def test_ping_and_unknown_events_are_skipped(client: Client, mock_server: MockServer) -> None:
+    wire = sse_event("ping", {"type": "ping"}) + sse_event("brand_new", {"type": "x"}) + WIRE
+    mock_server.enqueue(Reply.sse(wire))
+    with open_stream(client) as stream:
+        assert len(list(stream)) == len(EVENTS)
+
+
+def test_error_event_raises_the_mapped_class(client: Client, mock_server: MockServer) -> None:
+    wire = sse_stream(EVENTS[:3]) + sse_event("error", error_body("overloaded_error", "Overloaded"))
+    mock_server.enqueue(Reply.sse(wire, headers={"request-id": "req_9"}))
+    seen: list[object] = []
+    with pytest.raises(OverloadedError) as caught:
+        for event in open_stream(client):
+            seen.append(event)
+    assert len(seen) == 3
+    error = caught.value
+    assert error.status_code == 529 and error.request_id == "req_9"
+    assert error.body == error_body("overloaded_error", "Overloaded")
+    assert str(error) == "529 overloaded_error: Overloaded (request-id req_9)"
+    assert error.response.is_closed
+
+
+def test_stream_ending_before_terminal_event_raises(
+    client: Client, mock_server: MockServer
+) -> None:
+    mock_server.enqueue(Reply.sse(sse_stream(EVENTS[:-1])))
+    with pytest.raises(IncompleteStreamError) as caught:
+        list(open_stream(client))
+    assert caught.value.events_received == len(EVENTS) - 1
+
+
+def test_close_delimited_stream_cut_short_raises(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(
+        Reply(headers={"content-type": "text/event-stream"}, body=WIRE[:-30], close_delimited=True)
+    )
+    with pytest.raises(IncompleteStreamError):
+        list(open_stream(client))
+
+
+@pytest.mark.parametrize("cut", [5, len(WIRE) // 2, len(WIRE) - 5])
+def test_connection_dropped_mid_stream_raises(
+    client: Client, mock_server: MockServer, cut: int
+) -> None:
+    mock_server.enqueue(Reply.sse(WIRE, chunk_size=16, drop_after=cut))
+    with pytest.raises(IncompleteStreamError) as caught:
+        list(open_stream(client))
+    assert isinstance(caught.value.__cause__, httpx.TransportError)
+    assert len(mock_server.requests) == 1  # events may have been handed out: no retry
+
+
+def test_read_timeout_mid_stream(mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE, chunk_delay=1.0))
+    with Client(api_key=API_KEY, base_url=mock_server.url, timeout=0.2) as client:
+        with pytest.raises(APITimeoutError):
+            list(open_stream(client))
+
+
+def test_malformed_event_json(client: Client, mock_server: MockServer) -> None:
+    wire = sse_stream(EVENTS[:2]) + b'event: content_block_delta\ndata: {"type": "content_blo\n\n'
+    mock_server.enqueue(Reply.sse(wire))
+    with pytest.raises(APIResponseValidationError):
+        list(open_stream(client))
+
+
+def test_event_that_does_not_fit_the_union(client: Client, mock_server: MockServer) -> None:
+    wire = sse_event("content_block_delta", {"type": "content_block_delta", "index": "x"})
+    mock_server.enqueue(Reply.sse(wire))
+    with pytest.raises(APIResponseValidationError) as caught:
+        list(open_stream(client))
+    assert caught.value.body == {"type": "content_block_delta", "index": "x"}
+
+
+def test_stream_is_retried_before_its_first_byte(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(
+        Reply.json(error_body("rate_limit_error", "slow down"), status=429), Reply.sse(WIRE)
+    )
+    assert len(list(open_stream(client))) == len(EVENTS)
+    assert [r.headers["x-retry-count"] for r in mock_server.requests] == ["0", "1"]
+
+
+def test_stream_error_status_raises_before_streaming(
+    client: Client, mock_server: MockServer
+) -> None:
+    mock_server.default = Reply.json(error_body("rate_limit_error", "slow down"), status=429)
+    with pytest.raises(RateLimitError):
+        client.with_options(max_retries=0).create(model="m", stream=True)
+
+
+def test_break_closes_the_connection(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE, chunk_delay=0.01))
+    stream = open_stream(client)
+    for _ in stream:
+        break
+    assert stream.response.is_closed
+    assert mock_server.wait_idle()
+
+
+def test_with_block_closes_an_unread_stream(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE, chunk_delay=0.01))
+    with open_stream(client) as stream:
+        pass
+    assert stream.response.is_closed
+    assert mock_server.wait_idle()
+    assert list(stream) == []  # closed by the caller: ends quietly
+
+
+def test_stream_iterates_once(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE))
+    with open_stream(client) as stream:
+        list(stream)
+        with pytest.raises(RuntimeError):
+            list(stream)
+
+
+def test_completed_stream_returns_its_connection_to_the_pool(
+    client: Client, mock_server: MockServer
+) -> None:
+    mock_server.default = Reply.sse(WIRE)
+    for _ in range(3):
+        assert len(list(open_stream(client))) == len(EVENTS)
+    assert mock_server.connections_opened == 1
+
+
+def test_raw_stream_response(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE, headers={"request-id": "req_s"}))
+    raw = client.with_raw_response.create(model="m", stream=True)
+    assert isinstance(raw, APIResponse)
+    with raw:
+        assert raw.request_id == "req_s"
+        stream = raw.parse()
+        assert isinstance(stream, Stream) and raw.parse() is stream
+        assert len(list(stream)) == len(EVENTS)
+
+
+# --- async ----------------------------------------------------------------------
+
+
+def run_async(mock_server: MockServer, body: object) -> None:
+    async def main() -> None:
+        async with AsyncClient(api_key=API_KEY, base_url=mock_server.url) as client:
+
+            async def no_sleep(_: float) -> None:
+                return None
+
+            client._sleep = no_sleep
+            await body(client)  # type: ignore[operator]
+
+    asyncio.run(main())
+
+
+def test_async_stream_events_and_errors(mock_server: MockServer) -> None:
+    mock_server.enqueue(
+        Reply.json(error_body("overloaded_error", "busy"), status=529),
+        Reply.sse(WIRE, chunk_size=5),
+        Reply.sse(sse_stream(EVENTS[:2]) + sse_event("error", error_body("overloaded_error", "x"))),
+        Reply.sse(WIRE, drop_after=100),
+        Reply.sse(sse_stream(EVENTS[:-1])),
+    )
+
+    async def body(client: AsyncClient) -> None:
+        stream = await client.create(model="m", stream=True)
+        assert isinstance(stream, AsyncStream)
+        async with stream:
+            assert [e.type async for e in stream] == [e["type"] for e in EVENTS]  # type: ignore[attr-defined]
+        with pytest.raises(OverloadedError):
+            async with await client.create(model="m", stream=True) as stream:  # type: ignore[union-attr]
+                async for _ in stream:
+                    pass
+        for _ in range(2):
+            with pytest.raises(IncompleteStreamError):
+                async with await client.create(model="m", stream=True) as stream:  # type: ignore[union-attr]
+                    async for _ in stream:
+                        pass
+
+    run_async(mock_server, body)
+    assert len(mock_server.requests) == 5
+
+
+def test_async_break_and_close(mock_server: MockServer) -> None:
+    mock_server.default = Reply.sse(WIRE, chunk_delay=0.01)
+
+    async def body(client: AsyncClient) -> None:
+        async with await client.create(model="m", stream=True) as stream:  # type: ignore[union-attr]
+            async for _ in stream:
+                break
+        assert stream.response.is_closed
+        raw = await client.with_raw_response.create(model="m", stream=True)
+        assert isinstance(raw, AsyncAPIResponse)
+        await raw.close()
+
+    run_async(mock_server, body)
+    assert mock_server.wait_idle()

@@ -69,8 +69,6 @@ def render_tree(api: Api, existing: dict[str, bytes], templates: Path | None = N
     pending: list[tuple[str, str, str]] = []  # (path, rendered text, digest)
     runtime = list(RUNTIME_MODULES) + ([STREAM_HELPER_MODULE] if uses_stream_helper(api) else [])
     for name in runtime:
-        if not (RUNTIME_DIR / name).exists():  # TEMP while runtime is written
-            continue
         text = (RUNTIME_DIR / name).read_text(encoding="utf-8")
         pending.append((f"{api.package}/{name}", text, fmt.rendered_hash(text, fmt.BLACK_SALT)))
     for planned in plan_files(api):

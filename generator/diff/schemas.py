@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from generator import naming
 from generator.diff.model import NO_DEFAULT, AnyValue, Array, Model, Node, Object, Prop, Ref, Scalar, UnionOf
-from generator.diff.python import Subject, field_type, literal, py_type, shape, short_hash
+from generator.diff.python import Subject, field_type, py_type, shape, short_hash
 
 if TYPE_CHECKING:
     from generator.diff.compare import Where, _Comparer

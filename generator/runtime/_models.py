@@ -59,7 +59,8 @@ class OpenEnum:
         )
 
 
-@dataclass(frozen=True)
+# eq=False keeps instances hashable by identity: typing hashes Annotated metadata.
+@dataclass(frozen=True, eq=False)
 class Discriminated:
     """Marks a union dispatched on ``tag``, with ``fallback`` for unknown tags.
 

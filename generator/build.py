@@ -21,6 +21,7 @@ __all__ = ["build_api"]
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SCHEMA_PREFIX = "#/components/schemas/"
 _JSON_TYPES = ("application/json",)
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Keywords that change what a schema accepts and that the generator cannot express.
 _UNSUPPORTED = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
 _DEFAULT_ERROR_NAMES = {
@@ -371,7 +372,7 @@ class _Builder:
             (p.name, str(p.fixed)) for p in params if p.fixed is not ir.MISSING
         )
         params = tuple(p for p in params if p.fixed is ir.MISSING)
-        body_fields, body_type, body_required = self.request_body(raw, pointer, owner)
+        body_fields, body_type, body_required, body_media = self.request_body(raw, pointer, owner)
         responses = tuple(self.responses(raw, pointer, owner))
         result = next(
             (r.type for r in responses if r.status.startswith("2") and r.content_type in _JSON_TYPES),
@@ -389,6 +390,7 @@ class _Builder:
             body_fields=body_fields,
             body_type=body_type,
             body_required=body_required,
+            body_media=body_media,
             result=result,
             responses=responses,
             stream=stream,
@@ -400,20 +402,21 @@ class _Builder:
 
     def request_body(
         self, raw: dict[str, Any], pointer: Pointer, owner: str
-    ) -> tuple[tuple[ir.Field, ...], ir.TypeExpr | None, bool]:
+    ) -> tuple[tuple[ir.Field, ...], ir.TypeExpr | None, bool, str | None]:
         if "requestBody" not in raw:
-            return (), None, False
+            return (), None, False, None
         body = self.resolve(raw["requestBody"])
         content = body.get("content", {}) or {}
         media = next((m for m in content if m in _JSON_TYPES or m.endswith("+json")), None)
+        media = media or next((m for m in _FORMS if m in content), None)
         if media is None:
             types = ", ".join(sorted(content)) or "none"
             self.problem(
                 "E404", pointer + ("requestBody", "content"),
                 f"request bodies of type {types} are not supported yet",
-                hint="the generator sends JSON request bodies only",
+                hint="the generator sends JSON, form and multipart request bodies only",
             )
-            return (), None, False
+            return (), None, False, None
         schema = content[media].get("schema", {})
         resolved = self.resolve(schema)
         required = bool(body.get("required", False))
@@ -421,8 +424,16 @@ class _Builder:
             merged = self.merge_all_of(resolved, pointer)
             body_pointer = pointer + ("requestBody", "content", media, "schema")
             type_expr = self.type_of(schema, owner + "Params", body_pointer)
-            return self.fields(merged, owner + "Params", body_pointer), type_expr, required
-        return (), self.type_of(schema, owner + "Body", pointer + ("requestBody",)), required
+            fields = self.fields(merged, owner + "Params", body_pointer)
+            return fields, type_expr, required, media
+        body_type = self.type_of(schema, owner + "Body", pointer + ("requestBody",))
+        if not isinstance(body_type, (ir.MapOf, ir.Any_)):
+            self.problem(
+                "E406", pointer + ("requestBody", "content", media, "schema"),
+                "request bodies that are not objects are not supported yet",
+                hint="wrap the value in an object with one property",
+            )
+        return (), body_type, required, media
 
     def responses(self, raw: dict[str, Any], pointer: Pointer, owner: str) -> Iterator[ir.Response]:
         for status in sorted(raw.get("responses", {}) or {}):

@@ -6,6 +6,7 @@ so a code is never reused for a different problem. Ranges:
 - ``E0xx`` the YAML layer (``generator.loader``): the file is not strict, JSON-typed YAML.
 - ``E1xx`` structure, as openapi-spec-validator judges it against the OpenAPI schema.
 - ``E2xx`` our own checks: what the generator relies on beyond the OpenAPI schema.
+- ``E4xx`` the generator (``generator.build``): valid OpenAPI it cannot turn into code yet.
 - ``W3xx`` warnings: suspicious but harmless to the generated code.
 """
 
@@ -40,7 +41,6 @@ CODES: tuple[Code, ...] = (
     Code("E103", "unknown-field", "a field the OpenAPI schema does not allow here"),
     Code("E104", "invalid-value", "a value the OpenAPI schema does not allow"),
     Code("E105", "invalid-schema", "a Schema Object is not valid JSON Schema for the document's dialect"),
-    Code("E109", "validator-failure", "openapi-spec-validator failed on this document"),
     # Our checks.
     Code("E200", "unresolved-ref", "a local `$ref` points at nothing"),
     Code("E201", "required-not-a-property", "`required` names a property the schema does not declare"),
@@ -68,8 +68,16 @@ CODES: tuple[Code, ...] = (
     Code("E223", "bad-x-python-name", "`x-python-name` is not a usable Python identifier"),
     Code("E224", "bad-x-codegen", "`x-codegen`, `x-resource` or `x-method` is malformed"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
+    # Constructs the generator does not support yet (generator.build).
+    Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),
+    Code("E402", "allof-not-object", "an `allOf` part that is not an object schema"),
+    Code("E403", "unsupported-ref", "a `$ref` to something other than a local component"),
+    Code("E404", "unsupported-media-type", "a request body in a media type other than JSON or a form"),
+    Code("E405", "stream-without-flag", "an event-stream response with no boolean body property to request it"),
+    Code("E406", "non-object-body", "a request body that is not an object"),
     # Warnings.
     Code("W300", "unused-component", "a component nothing refers to"),
+    Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
 )
 
 _BY_CODE = {entry.code: entry for entry in CODES}

@@ -282,6 +282,7 @@ class Operation:
     body_fields: tuple[Field, ...]  # the request body's properties, flattened
     body_type: TypeExpr | None  # the request body schema, when it is not an object
     body_required: bool
+    body_media: str | None  # the request body's content type, when there is a body
     result: TypeExpr | None  # the success response's JSON type
     responses: tuple[Response, ...]
     stream: StreamInfo | None

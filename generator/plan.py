@@ -144,14 +144,20 @@ def _common(writer: TypeWriter, py_name: str) -> dict[str, Any]:
 # the builtins that annotations use (``str: str`` cannot be evaluated).
 _MODEL_RESERVED = frozenset({
     "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
-    "schema", "schema_json", "update_forward_refs", "validate", "to_dict", "to_json",
+    "schema", "schema_json", "update_forward_refs", "validate",
+    "model_computed_fields", "model_config", "model_construct", "model_copy", "model_dump",
+    "model_dump_json", "model_extra", "model_fields", "model_fields_set", "model_json_schema",
+    "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+    "model_validate_json", "model_validate_strings",
+    "to_dict", "to_json",
     "bool", "bytes", "float", "int", "object", "str",
 })
 
 
 def _model_attribute(py_name: str, taken: set[str]) -> str:
-    name = py_name
-    while name in _MODEL_RESERVED or name.startswith("model_") or name in taken:
+    """``py_name``, or with trailing ``_`` until it is neither reserved nor another field's."""
+    name = py_name + "_"
+    while name in _MODEL_RESERVED or name in taken:
         name += "_"
     return name
 
@@ -162,7 +168,7 @@ def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
     for f in schema.fields:
         annotation = writer.render(f.type)
         attr = f.py_name
-        if attr in _MODEL_RESERVED or attr.startswith("model_"):
+        if attr in _MODEL_RESERVED:
             attr = _model_attribute(attr, attributes)
             attributes.add(attr)
         default = None
@@ -346,6 +352,11 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
             continue
         params.append(_param_view(f.py_name, f.type, f.required, writer, f.description))
         body.append((f.name, f.py_name))
+    body_expr = None
+    if not op.body_fields and op.body_type is not None:
+        # A body with no declared properties is passed whole, as a mapping.
+        params.append(_param_view("body", op.body_type, op.body_required, writer, "The request body."))
+        body_expr = "body if not isinstance(body, NotGiven) else None" if not op.body_required else "body"
     query: list[tuple[str, str]] = [(k, literal(v)) for k, v in binding.fixed_query]
     headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
     path_args: list[tuple[str, str]] = []
@@ -384,7 +395,9 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "query": query,
         "headers": headers,
         "body": body,
-        "has_body": bool(op.body_fields) or op.body_type is not None,
+        "has_body": bool(op.body_fields),
+        "body_expr": body_expr,
+        "content_type": op.body_media if op.body_media not in (None, "application/json") else None,
         "result": result,
         "cast_to": cast_to,
         "doc": docstring("\n".join(doc_lines), "        "),

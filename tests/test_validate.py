@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "validate_cases"
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
 CASE_NAMES = sorted(p.stem for p in CASES.glob("*.yaml"))
-# Codes no small spec can provoke: reserved, or a failure of a library or of ours.
-UNREACHABLE = {"E007", "E109", "E299"}
+# Codes no spec can provoke: reserved, or a bug of ours.
+UNREACHABLE = {"E007", "E299"}
 _CODE = re.compile(r"(?:error|warning)\[([EW]\d{3})\]")
 
 
@@ -69,7 +69,9 @@ def test_every_code_is_in_the_table_and_covered() -> None:
             emitted.update(_CODE.findall(expected.read_text(encoding="utf-8")))
     for code in emitted:
         lookup(code)  # KeyError for a code the table does not list
-    missing = {entry.code for entry in CODES} - emitted - UNREACHABLE
+    # E4xx belong to generator.build, whose own cases cover them.
+    ours = {entry.code for entry in CODES if entry.code[:2] in ("E0", "E1", "E2", "W3")}
+    missing = ours - emitted - UNREACHABLE
     assert not missing, f"no case in tests/validate_cases provokes {sorted(missing)}"
 
 

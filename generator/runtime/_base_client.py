@@ -30,7 +30,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Awaitable, Callable, ClassVar, Literal, Mapping, TypeVar, overload
+from typing import Any, Awaitable, Callable, ClassVar, Iterator, Literal, Mapping, TypeVar, overload
+from urllib.parse import urlencode
 
 import httpx
 import pydantic
@@ -211,17 +212,27 @@ class _ClientBase:
         retries_taken: int,
     ) -> httpx.Request:
         timeout = options.timeout if is_given(options.timeout) else self.timeout
+        content, content_type = _body(req.json, options.extra_body, req.content_type)
+        headers = self._headers(
+            req, options, stream=stream, retries_taken=retries_taken, content_type=content_type
+        )
         return http.build_request(
             req.method,
             str(self.base_url).rstrip("/") + req.path,
             params=_query({**req.query, **(options.extra_query or {})}),
-            headers=self._headers(req, options, stream=stream, retries_taken=retries_taken),
-            content=_body(req.json, options.extra_body),
+            headers=headers,
+            content=content,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
         )
 
     def _headers(
-        self, req: APIRequest, options: RequestOptions, *, stream: bool, retries_taken: int
+        self,
+        req: APIRequest,
+        options: RequestOptions,
+        *,
+        stream: bool,
+        retries_taken: int,
+        content_type: str = "application/json",
     ) -> dict[str, str]:
         config = self._config
         merged: dict[str, str | Omit] = {}
@@ -229,7 +240,7 @@ class _ClientBase:
             {config.api_key_header: self.api_key},
             config.default_headers,
             {
-                "content-type": "application/json",
+                "content-type": content_type,
                 "accept": "text/event-stream" if stream else "application/json",
                 "user-agent": config.user_agent,
                 RETRY_COUNT_HEADER: str(retries_taken),
@@ -284,15 +295,60 @@ def _query(params: Mapping[str, object]) -> httpx.QueryParams:
 
 
 def _body(
-    json_body: Mapping[str, object] | None, extra: Mapping[str, object] | None
-) -> bytes | None:
+    json_body: Mapping[str, object] | None,
+    extra: Mapping[str, object] | None,
+    content_type: str = "application/json",
+) -> tuple[bytes | None, str]:
+    """The encoded body and the content type that says how it was encoded."""
     if json_body is None and not extra:
-        return None
+        return None, content_type
     merged = {**(json_body or {}), **(extra or {})}
     data = {key: value for key, value in merged.items() if not isinstance(value, NotGiven)}
-    return json.dumps(
+    if content_type == FORM_CONTENT_TYPE:
+        pairs = [(k, _form_text(v)) for k, v in _form_pairs("", data)]
+        return urlencode(pairs).encode("ascii"), content_type
+    if content_type == MULTIPART_CONTENT_TYPE:
+        # httpx writes the parts and picks the boundary; bytes values become files.
+        fields = list(_form_pairs("", data))
+        encoded = httpx.Request(
+            "POST",
+            "http://localhost/",
+            data={k: _form_text(v) for k, v in fields if not isinstance(v, bytes)},
+            files=[(k, (k, v)) for k, v in fields if isinstance(v, bytes)] or None,
+        )
+        return encoded.read(), encoded.headers["content-type"]
+    text = json.dumps(
         data, default=_jsonable, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    ).encode("utf-8")
+    )
+    return text.encode("utf-8"), content_type
+
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_CONTENT_TYPE = "multipart/form-data"
+
+
+def _form_text(value: str | bytes) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]:
+    """Flatten nested data the way form APIs read it: ``a[b][0]=x``."""
+    if isinstance(value, pydantic.BaseModel):
+        value = _jsonable(value)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _form_pairs(f"{prefix}[{key}]" if prefix else str(key), item)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _form_pairs(f"{prefix}[{index}]", item)
+    elif value is None:
+        yield prefix, ""
+    elif isinstance(value, bool):
+        yield prefix, "true" if value else "false"
+    elif isinstance(value, (bytes, bytearray)):
+        yield prefix, bytes(value)
+    else:
+        yield prefix, str(value)
 
 
 def _jsonable(value: object) -> object:

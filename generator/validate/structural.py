@@ -1,4 +1,4 @@
-"""Structure, as openapi-spec-validator judges it (codes E1xx).
+"""Structure, as openapi-spec-validator judges it (codes E1xx, and W301).
 
 openapi-spec-validator works in two passes: the OpenAPI JSON Schema over the
 whole document, then "keyword" validators that walk paths and schemas (each
@@ -8,7 +8,9 @@ its walk stops at the first exception (a dangling ``$ref`` raises
 ``PointerToNowhere`` with the whole spec in its message). So both passes run
 here with thin subclasses that remember where each error arose and turn
 exceptions into located diagnostics; nothing it raises reaches the user as a
-traceback.
+traceback. A failure of the library (it recurses on a deeply nested schema, and
+trips over a null extension under ``paths``) is a warning, W301: the document
+may be fine, and our own checks ran regardless.
 
 The keyword pass assumes the document passed the first one (it indexes
 ``parameter["name"]`` without looking), so it runs only then.
@@ -76,18 +78,17 @@ def check_structure(doc: Document) -> Iterator[Diagnostic]:
         yield _unsupported(doc)
         return
     assert cls is not None
-    found = False
     try:
-        for error in cls.schema_validator.iter_errors(data):
-            found = True
-            yield from _schema_error(doc, error)
+        errors = [most_specific(e) for e in cls.schema_validator.iter_errors(data)]
     except Exception as exc:
-        yield Diagnostic(
-            "E109", f"openapi-spec-validator failed: {short(f'{type(exc).__name__}: {exc}')}",
-            doc.at(()),
-        )
+        yield _incomplete(doc, (), exc)
         return
-    if not found:
+    # A value of the wrong type fails every other rule at its place too; say it once.
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    for error in errors:
+        if error.validator == "type" or tuple(error.absolute_path) not in mistyped:
+            yield from _schema_error(doc, error)
+    if not errors:
         yield from _keyword_pass(doc, _located(cls))
 
 
@@ -104,7 +105,6 @@ def _unsupported(doc: Document) -> Diagnostic:
 
 
 def _schema_error(doc: Document, error: ValidationError) -> Iterator[Diagnostic]:
-    error = most_specific(error)
     pointer = tuple(error.absolute_path)
     if error.validator == "uniqueItems" and pointer[-1:] == ("parameters",):
         return  # E212 reports each repeated parameter, with both places
@@ -116,7 +116,7 @@ def _schema_error(doc: Document, error: ValidationError) -> Iterator[Diagnostic]
 
 
 def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str | None]:
-    what = f"`{pointer[-1]}`" if pointer else "the document"
+    what = _name(pointer)
     if error.validator == "required":
         match = _QUOTED.match(error.message)
         name = match.group(1) if match else short(error.message)
@@ -126,6 +126,12 @@ def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str |
         names = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_ARTICLES.get(n, str(n)) for n in names)
         return "E102", f"{what} must be {wanted}, not {json_type(error.instance)}", None
+    if error.validator in ("oneOf", "anyOf") and error.context and all(
+        e.validator == "required" and list(e.absolute_path) == list(error.absolute_path)
+        for e in error.context
+    ):
+        names = ", ".join(f"`{n}`" for e in error.context for n in e.validator_value)
+        return "E101", f"{what} needs one of {names}", None
     hint = None
     if pointer[-1:] == ("required",) and "parameters" in pointer:
         hint = "a path parameter must say `required: true`"
@@ -134,6 +140,14 @@ def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str |
     if error.validator == "const":
         return "E104", f"{what} must be {json_list([error.validator_value])}", hint
     return "E104", f"{what}: {error_message(error)}", None
+
+
+def _name(pointer: Pointer) -> str:
+    if not pointer:
+        return "the document"
+    if isinstance(pointer[-1], int) and len(pointer) > 1:
+        return f"`{pointer[-2]}[{pointer[-1]}]`"
+    return f"`{pointer[-1]}`"
 
 
 def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> Iterator[Diagnostic]:
@@ -149,7 +163,7 @@ def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> 
     ]
     if not extras:
         yield Diagnostic("E103", error_message(error), doc.at(pointer))
-    where = f"`{pointer[-1]}`" if pointer else "the top level"
+    where = _name(pointer) if pointer else "the top level"
     for key in extras:
         hint = did_you_mean(key, known) or "extensions must start with `x-`"
         yield Diagnostic(
@@ -237,27 +251,41 @@ def _keyword_pass(doc: Document, cls: type[SpecValidator]) -> Iterator[Diagnosti
         errors = list(validator.root_validator(validator.schema_path))
     except Exception as exc:
         errors = [_Failure(exc)]
+    located = [e for e in errors if not isinstance(e, (_Failure, *_OURS))]
     for error in errors:
         if isinstance(error, _OURS):
             continue
         parts = tuple(getattr(error, "spec_parts", ()) or ())
         pointer = doc.physical(parts)
         if isinstance(error, _Failure):
-            if _is_reference_problem(error.exc):
-                continue  # reported by the reference check, at every use
-            yield Diagnostic(
-                "E109", f"openapi-spec-validator failed here: {short(str(error.message))}",
-                doc.at(pointer),
-            )
+            if _is_reference_problem(error.exc) or located:
+                # A dangling ref is reported at every use by the reference check, and
+                # a crash beside a real error is a consequence of it.
+                continue
+            yield _incomplete(doc, pointer, error.exc)
         elif isinstance(error.validator, str):
             # A Schema Object failed its dialect's meta-schema; paths are inside it.
             inner = most_specific(error)
             where = doc.physical((*parts, *inner.absolute_path))
+            _, message, hint = _describe(inner, where)
+            yield Diagnostic("E105", f"invalid schema: {message}", doc.at(where), hint=hint)
+        elif str(error.message).endswith("is not of type 'object', 'boolean'"):
             yield Diagnostic(
-                "E105", f"invalid schema: {error_message(inner)}", doc.at(where),
+                "E105", f"invalid schema: {_name(pointer)} must be an object or a boolean",
+                doc.at(pointer),
             )
         else:
-            yield Diagnostic("E104", short(str(error.message)), doc.at(pointer))
+            yield Diagnostic("E104", short(f"{_name(pointer)}: {error.message}"), doc.at(pointer))
+
+
+def _incomplete(doc: Document, pointer: Pointer, exc: Exception) -> Diagnostic:
+    # A warning: the document may well be valid; the library just could not say.
+    return Diagnostic(
+        "W301", short(f"openapi-spec-validator failed here ({type(exc).__name__}: {exc}), "
+                      "so this part was not fully checked"),
+        doc.at(pointer), severity="warning",
+        hint="our own checks still ran; this is a limitation of openapi-spec-validator",
+    )
 
 
 def _is_reference_problem(exc: Exception) -> bool:

@@ -215,7 +215,12 @@ class _Builder:
                         (prop_schema.get("description") if isinstance(prop_schema, dict) else None)
                         or resolved.get("description")
                     ),
-                    default=resolved.get("default", ir.MISSING),
+                    # A default beside a `$ref` (3.1) wins over the target's own.
+                    default=(
+                        prop_schema["default"]
+                        if isinstance(prop_schema, dict) and "default" in prop_schema
+                        else resolved.get("default", ir.MISSING)
+                    ),
                     constraints=_constraints(resolved),
                     deprecated=bool(resolved.get("deprecated", False)),
                 )
@@ -373,6 +378,7 @@ class _Builder:
         )
         params = tuple(p for p in params if p.fixed is ir.MISSING)
         body_fields, body_type, body_required, body_media = self.request_body(raw, pointer, owner)
+        params, body_fields = _argument_names(params, body_fields)
         responses = tuple(self.responses(raw, pointer, owner))
         result = next(
             (r.type for r in responses if r.status.startswith("2") and r.content_type in _JSON_TYPES),
@@ -397,6 +403,7 @@ class _Builder:
             bindings=(),
             deprecated=bool(raw.get("deprecated", False)),
             location=self.spec.at(*pointer),
+            request_examples=self.request_examples(raw, body_media),
         )
         return replace(op, bindings=self.bindings(op, raw, pointer))
 
@@ -435,6 +442,28 @@ class _Builder:
             )
         return (), body_type, required, media
 
+    def request_examples(self, raw: dict[str, Any], media: str | None) -> tuple[ir.Example, ...]:
+        if media is None:
+            return ()
+        body = self.resolve(raw.get("requestBody")) or {}
+        return self.examples(media, (body.get("content") or {}).get(media))
+
+    def examples(self, media: str, entry: Any) -> tuple[ir.Example, ...]:
+        """A media type's examples: its named ``examples`` (refs followed), or its lone ``example``."""
+        if not isinstance(entry, dict):
+            return ()
+        if "examples" not in entry:
+            return (ir.Example("example", media, entry["example"]),) if "example" in entry else ()
+        found = []
+        for name, example in (entry.get("examples") or {}).items():
+            example = self.resolve(example)
+            if isinstance(example, dict) and "value" in example:
+                found.append(ir.Example(
+                    str(name), media, example["value"],
+                    _text(example.get("summary")), _text(example.get("description")),
+                ))
+        return tuple(found)
+
     def responses(self, raw: dict[str, Any], pointer: Pointer, owner: str) -> Iterator[ir.Response]:
         for status in sorted(raw.get("responses", {}) or {}):
             response = self.resolve(raw["responses"][status])
@@ -453,6 +482,9 @@ class _Builder:
                 type=type_expr,
                 content_type=media,
                 headers=tuple(sorted(response.get("headers") or {})),
+                examples=tuple(
+                    e for m in content for e in self.examples(m, content[m])
+                ),
             )
 
     def stream_info(
@@ -615,6 +647,35 @@ def _resource_tree(operations: tuple[ir.Operation, ...]) -> tuple[ir.Resource, .
             )
         )
     return tuple(resources)
+
+
+# Names a generated method uses itself: its own arguments and the helpers its
+# body calls. An argument with one of these names gets a trailing ``_``.
+_METHOD_RESERVED = frozenset({
+    "self", "extra_headers", "extra_query", "extra_body", "timeout",
+    "strip_not_given", "format_path", "header_value",
+})
+
+
+def _argument_names(
+    params: tuple[ir.Parameter, ...], body: tuple[ir.Field, ...]
+) -> tuple[tuple[ir.Parameter, ...], tuple[ir.Field, ...]]:
+    """Parameters and body fields renamed where their argument names are reserved."""
+    taken = {p.py_name for p in params} | {f.py_name for f in body}
+
+    def free(name: str) -> str:
+        if name not in _METHOD_RESERVED:
+            return name
+        name += "_"
+        while name in _METHOD_RESERVED or name in taken:
+            name += "_"
+        taken.add(name)
+        return name
+
+    return (
+        tuple(replace(p, py_name=free(p.py_name)) for p in params),
+        tuple(replace(f, py_name=free(f.py_name)) for f in body),
+    )
 
 
 def _nullable(inner: ir.TypeExpr) -> ir.TypeExpr:

@@ -67,6 +67,7 @@ CODES: tuple[Code, ...] = (
     Code("E222", "bad-x-exception", "`x-exception` is not a PascalCase class name"),
     Code("E223", "bad-x-python-name", "`x-python-name` is not a usable Python identifier"),
     Code("E224", "bad-x-codegen", "`x-codegen`, `x-resource` or `x-method` is malformed"),
+    Code("E225", "ref-loop", "a chain of `$ref`s that comes back to itself without defining anything"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),

@@ -11,19 +11,35 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Iterable
 
 import black
 
 from generator.diagnostics import GeneratorError
 
-__all__ = ["BLACK_MODE", "format_python", "header", "rendered_hash", "reusable"]
+__all__ = [
+    "BLACK_MODE",
+    "BLACK_PYI_MODE",
+    "BLACK_PYI_SALT",
+    "BLACK_SALT",
+    "format_python",
+    "header",
+    "rendered_hash",
+    "reusable",
+]
 
 LINE_LENGTH = 100
 BLACK_MODE = black.Mode(
     target_versions={black.TargetVersion.PY39},
     line_length=LINE_LENGTH,
     is_pyi=False,
+)
+# Stubs (``.pyi``): black's stub style (no blank lines between overloads, ``...`` bodies).
+BLACK_PYI_MODE = black.Mode(
+    target_versions={black.TargetVersion.PY39},
+    line_length=LINE_LENGTH,
+    is_pyi=True,
 )
 _PARALLEL_THRESHOLD = 200
 
@@ -54,10 +70,10 @@ class TemplateOutputError(GeneratorError):
     exit_code = 3
 
 
-def _format_one(item: tuple[str, str]) -> str:
+def _format_one(item: tuple[str, str], mode: black.Mode = BLACK_MODE) -> str:
     path, text = item
     try:
-        return black.format_str(text, mode=BLACK_MODE)
+        return black.format_str(text, mode=mode)
     except black.InvalidInput as exc:
         raise TemplateOutputError(
             f"{path}: the rendered template is not valid Python ({exc}); "
@@ -65,13 +81,14 @@ def _format_one(item: tuple[str, str]) -> str:
         ) from None
 
 
-def format_python(items: Iterable[tuple[str, str]]) -> list[str]:
+def format_python(items: Iterable[tuple[str, str]], mode: black.Mode = BLACK_MODE) -> list[str]:
     """Black over many (path, source) pairs; large batches use every core."""
     batch = list(items)
     if len(batch) < _PARALLEL_THRESHOLD:
-        return [_format_one(item) for item in batch]
+        return [_format_one(item, mode) for item in batch]
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return list(pool.map(_format_one, batch, chunksize=16))
+        return list(pool.map(partial(_format_one, mode=mode), batch, chunksize=16))
 
 
 BLACK_SALT = f"black {black.__version__} line-length {LINE_LENGTH} py39"
+BLACK_PYI_SALT = f"{BLACK_SALT} pyi"

@@ -24,6 +24,7 @@ __all__ = [
     "Constraints",
     "EnumSchema",
     "ErrorStatus",
+    "Example",
     "Field",
     "JsonValue",
     "ListOf",
@@ -240,12 +241,30 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Example:
+    """One example the spec gives: a request body, a response body or an event stream.
+
+    ``value`` is the JSON value as written (an event stream's example is its
+    text). Examples only document; no code is generated from them. Where they
+    are held they are left out of ``==`` and ``hash`` (a JSON object is a dict).
+    """
+
+    name: str  # its key under ``examples`` ("example" for a lone ``example``)
+    media_type: str
+    value: JsonValue
+    summary: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Response:
     status: str  # "200", "4XX", "default"
     description: str = ""
     type: TypeExpr | None = None
     content_type: str | None = None
     headers: tuple[str, ...] = ()
+    # Every media type's examples, in the spec's order.
+    examples: tuple[Example, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -289,6 +308,8 @@ class Operation:
     bindings: tuple[MethodBinding, ...]
     deprecated: bool = False
     location: Location | None = None
+    # The request body's examples (its chosen media type's), in the spec's order.
+    request_examples: tuple[Example, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ _TAG = "tag:yaml.org,2002:"
 _JSON_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 _JSON_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 _JSON_BOOL = ("true", "false", "True", "False", "TRUE", "FALSE")
+# Far above any real spec (Stripe's 4 MB spec has about 100,000 values), far
+# below what an alias bomb ("billion laughs") expands to.
+MAX_NODES = 2_000_000
 # The positions of one container: its own, and each key's (or item's).
 _Pos = tuple[int, int]
 
@@ -143,6 +146,7 @@ class _Builder:
         self.path = path
         self.problems: list[Diagnostic] = []
         self.positions: dict[int, tuple[_Pos, dict[Any, _Pos]]] = {}
+        self.count = 0
 
     def _loc(self, node: yaml.Node) -> Location:
         return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -152,6 +156,16 @@ class _Builder:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self._problem(
+                    "E005", node,
+                    f"the document expands to more than {MAX_NODES:,} values",
+                    hint="YAML aliases (`*name`) that repeat large anchors multiply the size; "
+                    "write the values out, or use $ref",
+                )
+            return None
         if depth > 200:
             self._problem("E005", node, "nesting is too deep (or an alias refers to itself)")
             return None

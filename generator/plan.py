@@ -21,6 +21,7 @@ from generator.typemap import (
     schema_cycles,
     schema_names,
     taken_names,
+    type_refs,
 )
 
 __all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
@@ -172,10 +173,15 @@ def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
             attr = _model_attribute(attr, attributes)
             attributes.add(attr)
         default = None
+        options: list[str] = []
         nullable = isinstance(f.type, ir.Nullable)
         if not f.required:
             if f.default is not ir.MISSING and f.default is not None:
                 default = literal(f.default)
+                if isinstance(f.default, (dict, list)) and any(True for _ in type_refs(f.type)):
+                    # JSON for a model: pydantic turns it into one (the type checker
+                    # would reject the dict itself as the default of a model field).
+                    options.append("validate_default=True")
             else:
                 default = "None"
                 if not nullable and annotation != "object":
@@ -184,8 +190,10 @@ def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
             # Required but nullable: absent and null read the same in Python.
             default = "None"
         if attr != f.name:
-            spelled = writer.helper("Field")
-            default = f"{spelled}({'default=' + default + ', ' if default else ''}alias={literal(f.name)})"
+            options.append(f"alias={literal(f.name)}")
+        if options:
+            arguments = ([f"default={default}"] if default else []) + options
+            default = f"{writer.helper('Field')}({', '.join(arguments)})"
         fields.append({
             "py_name": attr,
             "annotation": annotation,
@@ -202,16 +210,17 @@ def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
 
 def _param_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
     # Class syntax needs every key to be an identifier; otherwise the functional
-    # form, evaluated on import: its value types are then strings, so that
-    # sibling types imported at the bottom of the module may be defined later.
+    # form, evaluated on import: value types that name sibling types are then
+    # strings, since those are imported at the bottom of the module.
     functional = not all(naming.is_valid_identifier(f.name) for f in schema.fields)
     fields = []
     for f in schema.fields:
         annotation = writer.render(f.type)
+        quoted = functional and any(True for _ in type_refs(f.type))
         marker = writer.helper("Required" if f.required else "NotRequired")
         fields.append({
             "name": f.name,
-            "annotation": f"{marker}[{literal(annotation) if functional else annotation}]",
+            "annotation": f"{marker}[{literal(annotation) if quoted else annotation}]",
             "doc": docstring(f.description, "    ") if f.description else "",
         })
     base = writer.helper("TypedDict")
@@ -246,6 +255,28 @@ def _alias_context(schema: ir.Schema, py_name: str, writer: TypeWriter) -> dict[
     return ctx
 
 
+# Names a resource module defines or imports besides the API's types; a type
+# with one of these names (a schema ``Pets`` beside the resource ``Pets``, a
+# schema ``Headers``) is imported there as ``Name as _Name``.
+_RESOURCE_NAMES = frozenset({
+    "Literal", "Optional", "Union", "overload", "cached_property",
+    "AsyncAPIResource", "SyncAPIResource", "async_to_raw_response_wrapper",
+    "to_raw_response_wrapper", "APIRequest", "Body", "Headers", "NOT_GIVEN", "NotGiven", "Query",
+    "RequestOptions", "Timeout", "strip_not_given", "format_path", "header_value",
+    "AsyncStream", "Stream", "StreamSpec", "AsyncMessageStreamManager", "MessageStreamManager",
+    "BaseModel", "Discriminated", "OpenEnum", "UnknownVariant",
+})
+
+
+def _resource_namespace(
+    resource: ir.Resource, by_path: dict[tuple[str, ...], ir.Resource]
+) -> frozenset[str]:
+    classes = [resource.class_name] + [by_path[resource.path + (c,)].class_name for c in resource.children]
+    own = {f"{prefix}{c}{suffix}" for c in classes for prefix in ("", "Async")
+           for suffix in ("", "WithRawResponse")}
+    return _RESOURCE_NAMES | own
+
+
 # -- resources and client -------------------------------------------------------
 
 
@@ -257,8 +288,9 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
     by_path = {r.path: r for r in api.resources}
     modules = []
     for resource in api.resources:
-        writer = TypeWriter(schemas, "param")
-        results = TypeWriter(schemas, "model")
+        avoid = _resource_namespace(resource, by_path)
+        writer = TypeWriter(schemas, "param", avoid=avoid)
+        results = TypeWriter(schemas, "model", avoid=avoid)
         methods = [
             _method_view(op, binding, writer, results)
             for op, binding in resource.methods

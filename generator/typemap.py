@@ -331,8 +331,20 @@ def literal(value: object) -> str:
 
 def _string(text: str) -> str:
     # json.dumps escapes quotes, backslashes and control characters, and keeps
-    # non-ASCII readable; a JSON string literal is also a valid Python one.
-    return json.dumps(text, ensure_ascii=False)
+    # non-ASCII readable; a JSON string literal is also a valid Python one. What
+    # it leaves raw but a reader (or ``str.splitlines``) would not see as one
+    # character of text -- DEL, line and paragraph separators, bidi controls,
+    # lone surrogates -- is escaped too.
+    return "".join(_escape_unprintable(ch) for ch in json.dumps(text, ensure_ascii=False))
+
+
+def _escape_unprintable(ch: str) -> str:
+    if ch.isprintable():
+        return ch
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def docstring(text: str, indent: str = "") -> str:
@@ -362,6 +374,4 @@ def docstring(text: str, indent: str = "") -> str:
 
 def _escape_doc_line(line: str) -> str:
     line = line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\t", "    ")
-    return "".join(
-        ch if ch >= " " or ch == "\n" else f"\\x{ord(ch):02x}" for ch in line
-    ).rstrip()
+    return "".join(_escape_unprintable(ch) for ch in line).rstrip()

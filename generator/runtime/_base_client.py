@@ -30,7 +30,19 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Awaitable, Callable, ClassVar, Iterator, Literal, Mapping, TypeVar, overload
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    ClassVar,
+    Iterable,
+    Iterator,
+    Literal,
+    Mapping,
+    TypeGuard,
+    TypeVar,
+    overload,
+)
 from urllib.parse import urlencode
 
 import httpx
@@ -208,11 +220,12 @@ class _ClientBase:
         req: APIRequest,
         options: RequestOptions,
         *,
+        encoded: tuple[bytes | None, str],
         stream: bool,
         retries_taken: int,
     ) -> httpx.Request:
         timeout = options.timeout if is_given(options.timeout) else self.timeout
-        content, content_type = _body(req.json, options.extra_body, req.content_type)
+        content, content_type = encoded
         headers = self._headers(
             req, options, stream=stream, retries_taken=retries_taken, content_type=content_type
         )
@@ -338,7 +351,7 @@ def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]
     if isinstance(value, Mapping):
         for key, item in value.items():
             yield from _form_pairs(f"{prefix}[{key}]" if prefix else str(key), item)
-    elif isinstance(value, (list, tuple)):
+    elif _is_sequence_like(value):
         for index, item in enumerate(value):
             yield from _form_pairs(f"{prefix}[{index}]", item)
     elif value is None:
@@ -351,6 +364,14 @@ def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]
         yield prefix, str(value)
 
 
+def _is_sequence_like(value: object) -> TypeGuard[Iterable[object]]:
+    # Generated signatures take ``Iterable[...]``: a generator or a set is as
+    # good as a list. Strings, bytes and mappings are iterable but not lists.
+    return isinstance(value, Iterable) and not isinstance(
+        value, (str, bytes, bytearray, memoryview, Mapping, pydantic.BaseModel)
+    )
+
+
 def _jsonable(value: object) -> object:
     if isinstance(value, pydantic.BaseModel):
         # Response models passed back in (e.g. a Message's content) keep only
@@ -358,6 +379,10 @@ def _jsonable(value: object) -> object:
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, Mapping):  # json handles only dict itself
+        return dict(value)
+    if _is_sequence_like(value):
+        return list(value)
     if isinstance(value, NotGiven):
         raise TypeError("NOT_GIVEN is only meaningful as a top-level argument")
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
@@ -516,10 +541,18 @@ class SyncAPIClient(_ClientBase):
         options = options or _NO_OPTIONS
         raw = raw or raw_response_requested()
         max_retries = self._max_retries(options)
+        # Encoded once: an argument may be a one-shot iterable, and every
+        # retry must send the same bytes.
+        encoded = _body(req.json, options.extra_body, req.content_type)
         retries_taken = 0
         while True:
             request = self._build(
-                self._http, req, options, stream=stream, retries_taken=retries_taken
+                self._http,
+                req,
+                options,
+                encoded=encoded,
+                stream=stream,
+                retries_taken=retries_taken,
             )
             try:
                 response = self._http.send(request, stream=True)
@@ -700,10 +733,18 @@ class AsyncAPIClient(_ClientBase):
         options = options or _NO_OPTIONS
         raw = raw or raw_response_requested()
         max_retries = self._max_retries(options)
+        # Encoded once: an argument may be a one-shot iterable, and every
+        # retry must send the same bytes.
+        encoded = _body(req.json, options.extra_body, req.content_type)
         retries_taken = 0
         while True:
             request = self._build(
-                self._http, req, options, stream=stream, retries_taken=retries_taken
+                self._http,
+                req,
+                options,
+                encoded=encoded,
+                stream=stream,
+                retries_taken=retries_taken,
             )
             try:
                 response = await self._http.send(request, stream=True)

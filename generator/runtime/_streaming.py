@@ -148,12 +148,15 @@ class StreamSpec(Generic[_T]):
     since a union cannot be inferred from a value. Events named in
     ``known_events``, or every event if it is ``None``, are parsed and
     yielded; others (``ping``, events newer than the client) are skipped.
+    An event without an ``event:`` line takes its name from the
+    ``name_field`` of its data (``None``: it stays unnamed).
     """
 
     event_type: Any
     terminal_event: str = "message_stop"
     error_event: str = "error"
     known_events: frozenset[str] | None = None
+    name_field: str | None = "type"
 
 
 class _StreamBase(Generic[_T]):
@@ -188,21 +191,34 @@ class _StreamBase(Generic[_T]):
     def _handle(self, sse: ServerSentEvent, parse: Callable[[str], _Item]) -> _Item | None:
         """The parsed item for ``sse``, ``None`` to skip it; raises for an error event."""
         spec = self._spec
-        if sse.event == spec.error_event:
+        name = sse.event if sse.event is not None else self._name_in_data(sse.data)
+        if name == spec.error_event:
             raise make_stream_error(
                 self._json(sse.data),
                 response=self.response,
                 error_types=self._error_types,
                 status_errors=self._status_errors,
             )
-        if spec.known_events is not None and sse.event is not None:
-            if sse.event not in spec.known_events:
+        if spec.known_events is not None and name is not None:
+            if name not in spec.known_events:
                 return None
         item = parse(sse.data)
         self._count += 1
-        if sse.event == spec.terminal_event:
+        if name == spec.terminal_event:
             self._done = True
         return item
+
+    def _name_in_data(self, data: str) -> str | None:
+        # An event sent without an ``event:`` line (legal SSE) is named by the
+        # ``name_field`` of its data, so its end and its errors are still seen.
+        if self._spec.name_field is None:
+            return None
+        try:
+            raw = pydantic_core.from_json(data)
+        except ValueError:
+            return None  # parsing it reports the problem
+        name = raw.get(self._spec.name_field) if isinstance(raw, dict) else None
+        return name if isinstance(name, str) else None
 
     def _parse(self, data: str) -> _T:
         try:

@@ -27,6 +27,7 @@ from generator.validate.refs import check_refs, check_unused
 from generator.validate.schemas import check_discriminators, check_nullable, check_required
 from generator.validate.structural import check_structure
 from generator.validate.text import short
+from generator.validate.walk import build_document
 
 __all__ = ["CHECKS", "validate_file", "validate_spec"]
 
@@ -65,7 +66,7 @@ def validate_spec(spec: Spec) -> list[Diagnostic]:
     """Every problem in ``spec``, sorted by location; empty when it is clean."""
     found: dict[tuple[str, object, str], Diagnostic] = {}
     try:
-        doc = Document.build(spec)
+        doc = build_document(spec)
     except Exception as exc:
         # Structure is still judged on the raw data; the walk's checks see nothing.
         doc = Document(spec, "3.1")

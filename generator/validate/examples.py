@@ -81,7 +81,7 @@ class _Schemas:
             self.cls, self.formats, spec = OAS30Validator, oas30_format_checker, Specification.OPAQUE
         else:
             self.cls, self.formats, spec = OAS31Validator, oas31_format_checker, DRAFT202012
-        resource = Resource(contents=doc.data, specification=spec)
+        resource: Resource[Any] = spec.create_resource(doc.data)
         self.registry: Registry[Any] = Registry().with_resource(_BASE, resource)
         self.validators: dict[Pointer, Any] = {}
 

@@ -151,7 +151,7 @@ def _variants(doc: Document, op: Operation,
         method = variant.get("method", base[1] if base else None)
         if "method" in variant and not is_valid_identifier(method):
             yield _e("E220", doc, (*where, "method"), "`method` must be a Python name")
-        elif _is_dotted(resource) and isinstance(method, str):
+        elif isinstance(resource, str) and _is_dotted(resource) and isinstance(method, str):
             yield from _claim_method(doc, methods, (resource, method), where)
         query = variant.get("query", {})
         if not isinstance(query, dict) or not all(

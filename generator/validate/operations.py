@@ -32,7 +32,9 @@ class Param:
     @property
     def python_name(self) -> str:
         override = self.node.get("x-python-name")
-        return override if is_valid_identifier(override) else attribute_name(self.name)
+        if isinstance(override, str) and is_valid_identifier(override):
+            return override
+        return attribute_name(self.name)
 
     @property
     def is_fixed(self) -> bool:

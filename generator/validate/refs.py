@@ -1,5 +1,5 @@
-"""References: every ``$ref`` resolves (E200), stays in this file (E202), and every
-component is used (W300)."""
+"""References: every ``$ref`` resolves (E200) to something other than more refs
+(E225), stays in this file (E202), and every component is used (W300)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from generator.loader import Pointer
 from generator.validate.document import Document, parse_local_ref, pointer_text
 from generator.validate.text import did_you_mean
 
-__all__ = ["check_refs", "check_unused", "mapping_ref"]
+__all__ = ["check_refs", "check_unused", "has_ref_loop", "mapping_ref"]
 
 # The component kinds whose unused entries are worth a warning.
 _KINDS = {
@@ -36,6 +36,28 @@ def check_refs(doc: Document) -> Iterator[Diagnostic]:
                 "E200", f"`$ref` points at nothing: `{ref.target}`", where,
                 hint=_closest(doc, ref.target),
             )
+        elif _loops(doc, ref.target):
+            yield Diagnostic(
+                "E225", f"`$ref` leads only to more `$ref`s, in a loop: `{ref.target}`", where,
+                hint="one schema in the chain must define something instead of referring on",
+            )
+
+
+def has_ref_loop(doc: Document) -> bool:
+    return any(_loops(doc, ref.target) for ref in doc.refs if ref.target.startswith("#"))
+
+
+def _loops(doc: Document, target: str) -> bool:
+    """Whether following ``target`` from ref to ref comes back to a ref already seen."""
+    seen: set[str] = set()
+    while target not in seen:
+        seen.add(target)
+        found = doc.resolve(target)
+        node = found[1] if found is not None else None
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            return False
+        target = node["$ref"]
+    return True
 
 
 def external_ref(target: str, where: Location) -> Diagnostic:

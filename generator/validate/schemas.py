@@ -8,7 +8,7 @@ carry its tag as a required property with exactly one value, and the mapping
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from generator.diagnostics import Diagnostic, Location
 from generator.loader import Pointer
@@ -58,6 +58,7 @@ class _Variant:
     pointer: Pointer  # where it is defined
     tag: str | None
     tag_pointer: Pointer | None
+    node_id: int  # the resolved schema's identity, which mapping targets are matched by
 
 
 def check_discriminators(doc: Document) -> Iterator[Diagnostic]:
@@ -72,10 +73,9 @@ def check_discriminators(doc: Document) -> Iterator[Diagnostic]:
         variants: dict[int, _Variant] = {}
         problems: list[Diagnostic] = []
         for i, node in enumerate(schema[keyword]):
-            entry = (*pointer, keyword, i)
-            variant = _variant(doc, entry, node, prop, problems)
+            variant = _variant(doc, (*pointer, keyword, i), node, prop, problems)
             if variant is not None:
-                variants[id(doc.deref(node, entry)[1])] = variant  # type: ignore[index]
+                variants[variant.node_id] = variant
         yield from problems
         yield from _duplicate_tags(doc, prop, variants.values())
         mapping = disc.get("mapping")
@@ -93,6 +93,8 @@ def _variant(
     where, schema = found
     if "properties" not in schema and any(k in schema for k in ("oneOf", "anyOf")):
         return None  # a nested union: checked as a union of its own
+    if schema.get("type") == "null":
+        return None  # `anyOf: [..., {type: "null"}]`: the null is not a variant
     label = str(where[-1]) if where[:2] == ("components", "schemas") and len(where) == 3 \
         else f"{entry[-2]}[{entry[-1]}]"
     related = (doc.at(entry),) if where != entry else ()
@@ -103,7 +105,7 @@ def _variant(
             doc.at(where), related=related,
             hint=f"add `{prop}: {{type: string, const: <tag>}}` to its properties and `required`",
         ))
-        return _Variant(label, entry, where, None, None)
+        return _Variant(label, entry, where, None, None, id(schema))
     tag_pointer, tag_schema = properties[prop]
     if prop not in required:
         problems.append(Diagnostic(
@@ -124,8 +126,8 @@ def _variant(
             doc.at(tag_pointer), related=related,
             hint="give it exactly one string value: `const: <tag>` (or a one-element `enum`)",
         ))
-        return _Variant(label, entry, where, None, tag_pointer)
-    return _Variant(label, entry, where, values[0], tag_pointer)
+        return _Variant(label, entry, where, None, tag_pointer, id(schema))
+    return _Variant(label, entry, where, values[0], tag_pointer, id(schema))
 
 
 def _tag_values(schema: Any) -> list[Any]:
@@ -137,10 +139,10 @@ def _tag_values(schema: Any) -> list[Any]:
     return list(enum) if isinstance(enum, list) else []
 
 
-def _duplicate_tags(doc: Document, prop: str, variants: Any) -> Iterator[Diagnostic]:
+def _duplicate_tags(doc: Document, prop: str, variants: Iterable[_Variant]) -> Iterator[Diagnostic]:
     first: dict[str, _Variant] = {}
     for variant in variants:
-        if variant.tag is None:
+        if variant.tag is None or variant.tag_pointer is None:
             continue
         if variant.tag in first:
             other = first[variant.tag]
@@ -148,7 +150,7 @@ def _duplicate_tags(doc: Document, prop: str, variants: Any) -> Iterator[Diagnos
                 "E208",
                 f"union variants `{other.label}` and `{variant.label}` both have "
                 f"`{prop}: {variant.tag}`",
-                doc.at(variant.tag_pointer), related=(doc.at(other.tag_pointer),),
+                doc.at(variant.tag_pointer), related=_related(doc, other),
                 hint="each variant needs its own tag value, or the union cannot tell them apart",
             )
         else:

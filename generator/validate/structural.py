@@ -41,6 +41,7 @@ from openapi_spec_validator.validation.validators import (
 from generator.diagnostics import Diagnostic
 from generator.loader import Pointer
 from generator.validate.document import Document
+from generator.validate.refs import has_ref_loop
 from generator.validate.text import (
     did_you_mean,
     error_message,
@@ -130,8 +131,8 @@ def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str |
         e.validator == "required" and list(e.absolute_path) == list(error.absolute_path)
         for e in error.context
     ):
-        names = ", ".join(f"`{n}`" for e in error.context for n in e.validator_value)
-        return "E101", f"{what} needs one of {names}", None
+        fields = ", ".join(f"`{n}`" for e in error.context for n in e.validator_value)
+        return "E101", f"{what} needs one of {fields}", None
     hint = None
     if pointer[-1:] == ("required",) and "parameters" in pointer:
         hint = "a path parameter must say `required: true`"
@@ -152,10 +153,10 @@ def _name(pointer: Pointer) -> str:
 
 def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> Iterator[Diagnostic]:
     schema = error.schema if isinstance(error.schema, dict) else {}
-    known = schema.get("properties")
-    known = list(known) if isinstance(known, dict) else []
-    patterns = schema.get("patternProperties")
-    patterns = list(patterns) if isinstance(patterns, dict) else []
+    declared = schema.get("properties")
+    known = list(declared) if isinstance(declared, dict) else []
+    matching = schema.get("patternProperties")
+    patterns = list(matching) if isinstance(matching, dict) else []
     instance = error.instance if isinstance(error.instance, dict) else {}
     extras = [
         key for key in instance
@@ -202,7 +203,7 @@ def _locating(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordVal
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
         parts = tuple(where.parts) if where is not None else ()
         try:
-            for error in base.__call__(self, *args, **kwargs):  # type: ignore[operator]
+            for error in base.__call__(self, *args, **kwargs):
                 if getattr(error, "spec_parts", None) is None:
                     error.spec_parts = parts
                 yield error
@@ -258,9 +259,11 @@ def _keyword_pass(doc: Document, cls: type[SpecValidator]) -> Iterator[Diagnosti
         parts = tuple(getattr(error, "spec_parts", ()) or ())
         pointer = doc.physical(parts)
         if isinstance(error, _Failure):
-            if _is_reference_problem(error.exc) or located:
-                # A dangling ref is reported at every use by the reference check, and
-                # a crash beside a real error is a consequence of it.
+            if located or _is_reference_problem(error.exc) or (
+                isinstance(error.exc, RecursionError) and has_ref_loop(doc)
+            ):
+                # A crash beside a real error is a consequence of it, and the reference
+                # check reports dangling refs and ref loops at every use.
                 continue
             yield _incomplete(doc, pointer, error.exc)
         elif isinstance(error.validator, str):

@@ -1,0 +1,95 @@
+"""Where a generation spends its time, stage by stage (run with the project venv).
+
+    .venv/bin/python benchmarks/stages.py SPEC OUT [--check]
+
+Calls the same functions ``generator.pipeline.generate`` calls, in the same
+order, with a clock around each, and prints one JSON object: seconds per stage
+(imports, load, validate, build, render, format, write/compare) and file counts.
+It never changes the generator; ``format`` is timed by wrapping
+``generator.fmt.format_python`` for the duration of the run only. Black's
+worker processes (large batches) are inside the ``format`` figure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+
+
+def main(argv: list[str]) -> dict[str, object]:
+    spec, out = Path(argv[0]), Path(argv[1])
+    check = "--check" in argv[2:]
+    times: dict[str, float] = {}
+    t = time.perf_counter()
+    from generator import fmt, pipeline
+    from generator.build import build_api
+    from generator.loader import load_spec
+    from generator.validate import validate_spec
+    from generator.writer import compare_tree, read_tree, write_tree
+
+    times["imports"] = time.perf_counter() - t
+
+    def lap(name: str, start: float) -> float:
+        now = time.perf_counter()
+        times[name] = times.get(name, 0.0) + now - start
+        return now
+
+    t = time.perf_counter()
+    doc = load_spec(spec, pipeline.display_name(spec))
+    t = lap("load", t)
+    diagnostics = validate_spec(doc)
+    t = lap("validate", t)
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        raise SystemExit(f"{spec}: {len(errors)} errors, first: {errors[0]}")
+    api = build_api(doc)
+    t = lap("build", t)
+    existing = read_tree(out)
+    t = lap("read_tree", t)
+
+    real_format = fmt.format_python
+    formatted_count = 0
+
+    def timed_format(items):  # type: ignore[no-untyped-def]
+        nonlocal formatted_count
+        start = time.perf_counter()
+        result = real_format(items)
+        formatted_count = len(result)
+        times["format"] = times.get("format", 0.0) + time.perf_counter() - start
+        return result
+
+    fmt.format_python = timed_format
+    try:
+        start = time.perf_counter()
+        files = pipeline.render_tree(api, existing)
+        total = time.perf_counter() - start
+    finally:
+        fmt.format_python = real_format
+    times["render"] = total - times.get("format", 0.0)
+    t = time.perf_counter()
+    if check:
+        drift = compare_tree(files, existing)
+        t = lap("compare", t)
+        changed = len(drift.changed) + len(drift.missing) + len(drift.extra)
+    else:
+        written = write_tree(out, files, existing)
+        t = lap("write", t)
+        changed = len(written.written)
+    return {
+        "spec": str(spec),
+        "files": len(files),
+        "formatted_by_black": formatted_count,
+        "changed": changed,
+        "operations": len(api.operations),
+        "schemas": len(api.schemas),
+        "seconds": {k: round(v, 4) for k, v in times.items()},
+        "total_in_process": round(time.perf_counter() - T0, 4),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:])))

@@ -1,0 +1,392 @@
+"""Golden files: the generated code is compared, byte for byte, with a recorded tree.
+
+Two kinds of record:
+
+- ``generated/`` is the bundled client, regenerated from ``spec/messages.yaml``
+  (accept a change with ``messages-codegen generate``);
+- ``tests/cases/<feature>/spec.yaml`` beside ``expected/``: one small spec per
+  feature, found by one parametrized test, so adding a case is adding a folder
+  (accept a change with ``pytest tests/test_golden.py --update-golden``).
+
+A case's ``expected/`` holds everything the generator renders for it, but not
+its verbatim copies of the hand-written runtime (``_base_client.py`` and the
+like): those are the same in every case, so they are checked against
+``generator/runtime/`` instead, and byte for byte in ``generated/``.
+
+Every tree is also held to what the golden files cannot show by themselves: it
+imports (each module, warnings as errors), passes ``mypy --strict``, and is
+stable (generating twice, or running black over it, changes nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import black
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator import fmt
+from generator.cli import cli
+from generator.diagnostics import SpecError
+from generator.pipeline import generate, load_api
+from generator.plan import RUNTIME_MODULES, STREAM_HELPER_MODULE, plan_files
+from generator.writer import PROVENANCE
+from tests.tree_support import (
+    ROOT,
+    compare_report,
+    import_tree,
+    mypy_trees,
+    read_tree,
+    write_files,
+)
+
+CASES_DIR = ROOT / "tests" / "cases"
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "spec.yaml").is_file())
+BUNDLED_SPEC = "spec/messages.yaml"
+GENERATED = ROOT / "generated"
+RUNTIME_DIR = ROOT / "generator" / "runtime"
+RUNTIME_FILES = frozenset(RUNTIME_MODULES) | {STREAM_HELPER_MODULE}
+
+
+def case_spec(case: str) -> str:
+    """The spec's path as the header names it (relative to the repository)."""
+    return f"tests/cases/{case}/spec.yaml"
+
+
+def is_runtime_copy(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 2 and parts[1] in RUNTIME_FILES
+
+
+class Trees:
+    """Each spec generated once per session, into its own temporary directory."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.roots: dict[str, Path] = {}
+        self.packages: dict[str, str] = {}
+
+    def get(self, name: str) -> Path:
+        if name not in self.roots:
+            spec = BUNDLED_SPEC if name == "bundled" else case_spec(name)
+            out = self.base / name
+            result = generate(ROOT / spec, out, display_path=spec)
+            self.roots[name] = out
+            self.packages[name] = result.api.package
+        return self.roots[name]
+
+    def files(self, name: str) -> dict[str, bytes]:
+        return read_tree(self.get(name))
+
+
+@pytest.fixture(scope="session")
+def trees(tmp_path_factory: pytest.TempPathFactory) -> Trees:
+    return Trees(tmp_path_factory.mktemp("trees"))
+
+
+# -- the records -------------------------------------------------------------------
+
+
+def test_bundled_tree_matches_generated(trees: Trees, update_golden: bool) -> None:
+    if update_golden:
+        generate(ROOT / BUNDLED_SPEC, GENERATED, display_path=BUNDLED_SPEC)
+    if not (GENERATED / PROVENANCE).is_file():
+        pytest.fail(
+            f"generated/ holds no {PROVENANCE}: the bundled client is not committed yet.\n"
+            "Create it with `messages-codegen generate` and commit generated/; this test "
+            "then guards it."
+        )
+    report = compare_report(trees.files("bundled"), read_tree(GENERATED), "messages-codegen generate")
+    assert not report, report
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_matches_expected(case: str, trees: Trees, update_golden: bool) -> None:
+    files = {k: v for k, v in trees.files(case).items() if not is_runtime_copy(k)}
+    expected_dir = CASES_DIR / case / "expected"
+    if update_golden:
+        write_files(expected_dir, files)
+    accept = f"python -m pytest 'tests/test_golden.py::test_case_matches_expected[{case}]' --update-golden"
+    report = compare_report(files, read_tree(expected_dir), accept)
+    assert not report, report
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_runtime_is_copied_verbatim(case: str, trees: Trees) -> None:
+    files = trees.files(case)
+    package = trees.packages[case]
+    copies = {k.split("/")[1]: v for k, v in files.items() if is_runtime_copy(k)}
+    assert set(RUNTIME_MODULES) <= set(copies)
+    for name, data in copies.items():
+        source = (RUNTIME_DIR / name).read_text(encoding="utf-8")
+        body = data.decode("utf-8").split("\n", 2)[2]
+        assert body == black.format_str(source, mode=fmt.BLACK_MODE), f"{package}/{name}"
+
+
+# -- what every tree must also be ----------------------------------------------------------
+
+ALL_TREES = ["bundled", *CASES]
+
+
+@pytest.mark.parametrize("name", ALL_TREES)
+def test_tree_imports(name: str, trees: Trees) -> None:
+    root = trees.get(name)
+    import_tree(root, trees.packages[name])
+
+
+def test_trees_pass_mypy_strict(trees: Trees, tmp_path: Path) -> None:
+    roots = {trees.get(name): trees.packages[name] for name in ALL_TREES}
+    report = mypy_trees(roots, tmp_path)
+    assert not report, f"mypy --strict found problems in generated code:\n{report}"
+
+
+_BLACK_CHECKED: dict[bytes, bool] = {}
+
+
+@pytest.mark.parametrize("name", ALL_TREES)
+def test_tree_is_stable(name: str, trees: Trees, tmp_path: Path) -> None:
+    first = trees.files(name)
+    spec = BUNDLED_SPEC if name == "bundled" else case_spec(name)
+    generate(ROOT / spec, tmp_path / "again", display_path=spec)
+    second = read_tree(tmp_path / "again")
+    report = compare_report(second, first, "(generation is not deterministic: fix the generator)")
+    assert not report, report
+    for rel, data in first.items():
+        if not rel.endswith(".py"):
+            continue
+        assert data.endswith(b"\n") and b"\r" not in data, rel
+        if data not in _BLACK_CHECKED:
+            text = data.decode("utf-8")
+            _BLACK_CHECKED[data] = black.format_str(text, mode=fmt.BLACK_MODE) == text
+        assert _BLACK_CHECKED[data], f"black would reformat {rel}"
+
+
+@pytest.mark.parametrize("name", ALL_TREES)
+def test_tree_headers_and_provenance(name: str, trees: Trees) -> None:
+    files = trees.files(name)
+    spec = BUNDLED_SPEC if name == "bundled" else case_spec(name)
+    for rel, data in files.items():
+        if rel.endswith(".py"):
+            head = data.split(b"\n", 2)
+            assert head[0] == f"# Generated by messages-codegen from {spec}. Do not edit by hand.".encode(), rel
+            assert head[1].startswith(b"# rendered: "), rel
+        assert str(trees.base).encode() not in data, f"{rel} holds an absolute path"
+    record = json.loads(files[PROVENANCE])
+    assert record["spec"] == spec
+    assert "date" not in json.dumps(record).lower()
+
+
+_GENERATE_TWICE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from generator.pipeline import generate
+    out = Path(sys.argv[1])
+    for spec in sys.argv[2:]:
+        generate(Path(spec), out / Path(spec).parent.name, display_path=spec)
+    """
+)
+
+
+def test_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
+    specs = [BUNDLED_SPEC, case_spec("recursive"), case_spec("keywords_and_collisions")]
+    procs = []
+    for seed in ("0", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT))
+        procs.append(subprocess.Popen(
+            [sys.executable, "-c", _GENERATE_TWICE, str(tmp_path / seed), *specs],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ))
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    report = compare_report(read_tree(tmp_path / "0"), read_tree(tmp_path / "4242"), "(fix the generator)")
+    assert not report, f"output differs between PYTHONHASHSEED=0 and 4242:\n{report}"
+
+
+# -- writing: nothing touched that need not be ----------------------------------------------
+
+_SMALL = {
+    "openapi": "3.1.0",
+    "info": {"title": "Small", "version": "1.0"},
+    "x-codegen": {"package": "small_client", "client": "SmallClient"},
+    "paths": {
+        "/things": {
+            "get": {
+                "operationId": "list_things",
+                "tags": ["things"],
+                "responses": {
+                    "200": {
+                        "description": "The things.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}, "part": {"$ref": "#/components/schemas/Part"}},
+            },
+            "Part": {"type": "object", "properties": {"size": {"type": "integer"}}},
+        }
+    },
+}
+
+
+def _write_spec(path: Path, doc: dict[str, object]) -> Path:
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*")) if p.is_file()
+    }
+
+
+def test_regenerating_an_up_to_date_tree_touches_nothing(tmp_path: Path) -> None:
+    spec = _write_spec(tmp_path / "spec.yaml", _SMALL)
+    out = tmp_path / "out"
+    generate(spec, out, display_path="spec.yaml")
+    before = _snapshot(out)
+    result = generate(spec, out, display_path="spec.yaml")
+    assert result.written == [] and result.removed == []
+    assert _snapshot(out) == before
+
+
+def test_a_schema_removed_from_the_spec_loses_its_file(tmp_path: Path) -> None:
+    spec = _write_spec(tmp_path / "spec.yaml", _SMALL)
+    out = tmp_path / "out"
+    generate(spec, out, display_path="spec.yaml")
+    assert (out / "small_client/types/part.py").is_file()
+    smaller = json.loads(json.dumps(_SMALL))
+    del smaller["components"]["schemas"]["Part"]
+    del smaller["components"]["schemas"]["Thing"]["properties"]["part"]
+    before = _snapshot(out)
+    result = generate(_write_spec(spec, smaller), out, display_path="spec.yaml")
+    assert result.removed == ["small_client/types/part.py"]
+    assert not (out / "small_client/types/part.py").exists()
+    after = _snapshot(out)
+    # Only the files that mention Part changed; the others kept their bytes and times.
+    for rel, (data, mtime) in after.items():
+        if rel not in result.written:
+            assert before[rel] == (data, mtime), rel
+    assert set(result.written) <= {"small_client/types/__init__.py", "small_client/types/thing.py",
+                                   "small_client/_client.py", PROVENANCE}
+
+
+def test_an_invalid_spec_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    spec = _write_spec(tmp_path / "spec.yaml", _SMALL)
+    out = tmp_path / "out"
+    generate(spec, out, display_path="spec.yaml")
+    before = _snapshot(out)
+    broken = json.loads(json.dumps(_SMALL))
+    broken["components"]["schemas"]["Thing"]["properties"]["part"] = {"$ref": "#/components/schemas/Nope"}
+    with pytest.raises(SpecError) as raised:
+        generate(_write_spec(spec, broken), out, display_path="spec.yaml")
+    assert all(d.location.path == "spec.yaml" and d.location.line > 0 for d in raised.value.diagnostics)
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ ctx.no_such_value }}\n",  # StrictUndefined: a misspelled variable raises
+        "{% raise %}\n",  # a template that does not even compile
+        "class (\n",  # renders, but is not Python: black refuses it
+    ],
+)
+def test_a_failing_template_leaves_the_output_as_it_was(tmp_path: Path, template: str) -> None:
+    spec = _write_spec(tmp_path / "spec.yaml", _SMALL)
+    out = tmp_path / "out"
+    generate(spec, out, display_path="spec.yaml")
+    before = _snapshot(out)
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    (overrides / "model.py.jinja").write_text(template, encoding="utf-8")
+    # Touch the spec so every file would be re-rendered.
+    changed = json.loads(json.dumps(_SMALL))
+    changed["info"]["version"] = "2.0"
+    with pytest.raises(Exception):
+        generate(_write_spec(spec, changed), out, templates=overrides, display_path="spec.yaml")
+    assert _snapshot(out) == before
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def test_generate_check_reports_drift_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    spec = case_spec("enums")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["generate", "--spec", spec, "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    clean = runner.invoke(cli, ["generate", "--spec", spec, "--out", str(out), "--check"])
+    assert clean.exit_code == 0, clean.output
+    assert "up to date" in clean.output
+
+    model = out / "enums_client/types/ticket.py"
+    model.write_text(model.read_text(encoding="utf-8").replace("priority", "urgency"), encoding="utf-8")
+    (out / "enums_client/types/level.py").unlink()
+    (out / "enums_client/types/stray.py").write_text("x = 1\n", encoding="utf-8")
+    before = _snapshot(out)
+    drift = runner.invoke(cli, ["generate", "--spec", spec, "--out", str(out), "--check"])
+    assert drift.exit_code == 1, drift.output
+    assert "missing: enums_client/types/level.py" in drift.output
+    assert "extra: enums_client/types/stray.py" in drift.output
+    assert "changed: enums_client/types/ticket.py" in drift.output
+    assert "-    urgency: " in drift.output and "+    priority: " in drift.output
+    assert "messages-codegen generate" in drift.output
+    assert _snapshot(out) == before
+
+
+def test_template_override_changes_only_that_templates_files(tmp_path: Path) -> None:
+    spec = ROOT / case_spec("recursive")
+    display = case_spec("recursive")
+    plain = tmp_path / "plain"
+    generate(spec, plain, display_path=display)
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    original = (ROOT / "templates" / "alias.py.jinja").read_text(encoding="utf-8")
+    (overrides / "alias.py.jinja").write_text(
+        original.replace("__all__ = ", "# Customised alias template.\n__all__ = "), encoding="utf-8"
+    )
+    custom = tmp_path / "custom"
+    generate(spec, custom, templates=overrides, display_path=display)
+    api, _ = load_api(spec, display)
+    from_alias = {f.path for f in plan_files(api) if f.template == "alias.py.jinja"}
+    assert from_alias, "the case has no alias module to override"
+    a, b = read_tree(plain), read_tree(custom)
+    assert set(a) == set(b)
+    changed = {rel for rel in a if a[rel] != b[rel]}
+    assert changed == from_alias
+    for rel in changed:
+        assert b"# Customised alias template." in b[rel]
+
+
+def test_cases_have_no_stray_files() -> None:
+    for case in CASES:
+        entries = {p.name for p in (CASES_DIR / case).iterdir()}
+        assert entries <= {"spec.yaml", "expected"}, (case, entries)
+
+
+def test_case_expectations_exist() -> None:
+    missing = [c for c in CASES if not (CASES_DIR / c / "expected" / PROVENANCE).is_file()]
+    assert not missing, (
+        f"cases without a recorded expected/ tree: {missing}; record them with "
+        "`python -m pytest tests/test_golden.py --update-golden`"
+    )

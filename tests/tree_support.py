@@ -1,0 +1,112 @@
+"""Helpers shared by the tests that generate whole trees: compare, import, type-check.
+
+Holds no tests itself.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from generator.writer import compare_tree, read_tree
+
+__all__ = [
+    "IMPORT_ALL",
+    "ROOT",
+    "compare_report",
+    "import_tree",
+    "mypy_trees",
+    "read_tree",
+    "write_files",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Imports the package, then every module under it, with warnings as errors: a
+# generated module that only breaks when imported on its own is caught too.
+# Then builds pydantic's validator for every type (models are built lazily, so
+# a name their annotations cannot resolve would otherwise go unnoticed).
+IMPORT_ALL = textwrap.dedent(
+    """
+    import importlib, pkgutil, sys, warnings
+    import pydantic
+
+    def check(name):
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, name + "."):
+            importlib.import_module(module.name)
+        types = importlib.import_module(name + ".types")
+        for export in types.__all__:
+            pydantic.TypeAdapter(getattr(types, export))
+
+    if __name__ == "__main__":
+        warnings.simplefilter("error")
+        sys.path.insert(0, sys.argv[1])
+        for name in sys.argv[2:]:
+            check(name)
+    """
+)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def import_tree(root: Path, *packages: str) -> None:
+    """Import ``packages`` (and every module in them) from ``root`` in a fresh interpreter."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL, str(root), *packages],
+        capture_output=True, text=True, cwd=root, env=_env(), timeout=120,
+    )
+    assert proc.returncode == 0, f"importing {packages} from {root} failed:\n{proc.stderr}"
+
+
+def mypy_trees(trees: dict[Path, str], cache_dir: Path) -> str:
+    """``mypy --strict`` over several generated packages at once; returns its report if it fails."""
+    env = _env()
+    env["MYPYPATH"] = os.pathsep.join(str(root) for root in trees)
+    args = [
+        sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
+        "--cache-dir", str(cache_dir), "--python-version", "3.11",
+    ]
+    for package in trees.values():
+        args += ["-p", package]
+    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=cache_dir, timeout=300)
+    return "" if proc.returncode == 0 else proc.stdout + proc.stderr
+
+
+def compare_report(expected: dict[str, bytes], actual: dict[str, bytes], accept: str) -> str:
+    """Missing and extra files first, then a unified diff per file, then how to accept.
+
+    ``expected`` is what the generator produces now, ``actual`` what is recorded;
+    an empty string means they are the same, byte for byte.
+    """
+    drift = compare_tree(expected, actual)
+    if not drift:
+        return ""
+    return (
+        "the generated tree differs from the recorded one\n"
+        "(missing: the generator now makes a file the record lacks; extra: the reverse;\n"
+        " in the diffs, - is the record and + the generator's output)\n\n"
+        + drift.report()
+        + f"\nIf the change is intended, accept it with:\n\n    {accept}\n"
+    )
+
+
+def write_files(out: Path, files: dict[str, bytes]) -> None:
+    """Replace the tree under ``out`` with exactly ``files``."""
+    if out.exists():
+        for path in sorted(out.rglob("*"), reverse=True):
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+            else:
+                path.rmdir()
+    for rel, data in sorted(files.items()):
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)

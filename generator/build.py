@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from generator import ir, naming
 from generator.diagnostics import Diagnostic, SpecError
+from generator.graph import schema_cycles
 from generator.loader import Pointer, Spec
 
 __all__ = ["build_api"]
@@ -81,6 +82,7 @@ class _Builder:
             self.named_schema(name)
         operations = tuple(self.operations())
         schemas = self.with_usage(operations)
+        self.check_alias_cycles()
         auth_header = self.api_key_header()
         servers = doc.get("servers") or [{}]
         return ir.Api(
@@ -104,6 +106,30 @@ class _Builder:
             spec_path=self.spec.path,
             spec_sha256=hashlib.sha256(self.spec.raw).hexdigest(),
         )
+
+    def check_alias_cycles(self) -> None:
+        """Refuse schemas that refer to themselves through no object at all.
+
+        ``Json = string | list[Json]`` would be a type alias that contains
+        itself, which Python's aliases cannot spell; a cycle through an object
+        (``Node.children: list[Node]``) is fine.
+        """
+        aliases = {
+            name: s for name, s in self.named.items()
+            if isinstance(s, (ir.AliasSchema, ir.UnionSchema))
+        }
+        cycles = schema_cycles(aliases)
+        for number in sorted(set(cycles.values())):
+            members = sorted(n for n, c in cycles.items() if c == number)
+            first = aliases[members[0]]
+            assert first.location is not None
+            self.problems.append(Diagnostic(
+                "E407",
+                "schema `" + members[0] + "` refers to itself only through lists, maps and unions"
+                + (f" (with {', '.join(f'`{m}`' for m in members[1:])})" if len(members) > 1 else ""),
+                first.location,
+                hint="put an object in the cycle, or describe the recursive part as `{}` (any value)",
+            ))
 
     def api_key_header(self) -> str | None:
         schemes = self.doc.get("components", {}).get("securitySchemes", {}) or {}

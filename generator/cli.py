@@ -159,5 +159,76 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
         sys.exit(1)
 
 
+def _one_target(target: str, spec: str | None, out: str, templates: str | None, check: bool) -> None:
+    """Generate one target alone into ``out``: what `stubs` and `docs` share."""
+    from generator.pipeline import generate as run
+
+    settings = _settings()
+    spec = spec or str(settings.get("spec", DEFAULT_SPEC))
+    templates = templates or (str(settings["templates"]) if "templates" in settings else None)
+    try:
+        result = run(
+            Path(spec), Path(out), templates=Path(templates) if templates else None,
+            check=check, display_path=spec, targets=(target,),
+        )
+    except GeneratorError as exc:
+        _fail(exc)
+        return
+    if result.warnings:
+        click.echo(format_diagnostics(result.warnings), nl=False, err=True)
+    if check:
+        assert result.drift is not None
+        if result.drift:
+            click.echo(result.drift.report(), nl=False)
+            click.echo(f"{out}: out of date; run `messages-codegen {target} --out {out}`", err=True)
+            sys.exit(1)
+        click.echo(f"{out}: up to date ({len(result.files)} files)", err=True)
+        return
+    click.echo(
+        f"{out}: {len(result.written)} written, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed",
+        err=True,
+    )
+
+
+_SPEC_OPTION = click.option("--spec", "spec", default=None, type=click.Path(dir_okay=False),
+                            help="The spec to generate from.  [default: spec/messages.yaml]")
+_TEMPLATES_OPTION = click.option("--templates", "templates", default=None,
+                                 type=click.Path(file_okay=False, exists=True),
+                                 help="A directory whose templates override ours, one by one, by name.")
+_CHECK_OPTION = click.option("--check", is_flag=True,
+                             help="Write nothing; report drift and exit 1 if the output would change.")
+
+
+@cli.command()
+@_SPEC_OPTION
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="The directory to write the stub package into (with its pyproject.toml).")
+@_TEMPLATES_OPTION
+@_CHECK_OPTION
+def stubs(spec: str | None, out: str, templates: str | None, check: bool) -> None:
+    """Generate only the stub-only package (PEP 561, `<package>-stubs`).
+
+    `.pyi` files for the whole public surface, from the same IR as the
+    package; `pip install OUT` makes mypy and pyright check code against them.
+    `messages-codegen generate` writes the same stubs under `<out>/stubs/`.
+    """
+    _one_target("stubs", spec, out, templates, check)
+
+
+@cli.command()
+@_SPEC_OPTION
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="The directory to write the Markdown pages into.")
+@_TEMPLATES_OPTION
+@_CHECK_OPTION
+def docs(spec: str | None, out: str, templates: str | None, check: bool) -> None:
+    """Generate only the Markdown reference: index.md, a page per operation and per schema.
+
+    `messages-codegen generate` writes the same pages under `<out>/docs/`.
+    """
+    _one_target("docs", spec, out, templates, check)
+
+
 def main() -> None:
     cli(prog_name="messages-codegen")

@@ -6,6 +6,11 @@
 
 Only ``load`` reads the spec and only the last stage touches the output
 directory; any error before it leaves the output exactly as it was.
+
+One generation renders up to three targets from the same IR into one tree:
+the package at the top, its stub-only package under ``stubs/`` and its
+Markdown reference under ``docs/``. A target generated alone (``messages-codegen
+stubs``, ``messages-codegen docs``) fills its directory by itself.
 """
 
 from __future__ import annotations
@@ -13,21 +18,32 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import black
+from jinja2 import Environment
 
-from generator import __version__, fmt
+from generator import __version__, docs, fmt, stubs
 from generator.build import build_api
-from generator.diagnostics import Diagnostic, SpecError, has_errors
+from generator.diagnostics import Diagnostic, SpecError, UsageError, has_errors
 from generator.ir import Api
 from generator.loader import load_spec
-from generator.plan import RUNTIME_MODULES, STREAM_HELPER_MODULE, plan_files, uses_stream_helper
+from generator.plan import (
+    RUNTIME_MODULES,
+    STREAM_HELPER_MODULE,
+    OutputFile,
+    plan_files,
+    uses_stream_helper,
+)
 from generator.render import make_environment, render
 from generator.writer import PROVENANCE, Drift, compare_tree, read_tree, write_tree
 
-__all__ = ["GenerateResult", "generate", "load_api", "render_tree"]
+__all__ = ["TARGETS", "GenerateResult", "generate", "load_api", "render_tree", "target_roots"]
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
+# What one generation can produce, and where each goes when they share a tree.
+TARGETS = ("package", "stubs", "docs")
+_NESTED_ROOTS = {"package": "", "stubs": "stubs/", "docs": "docs/"}
 
 
 @dataclass
@@ -61,49 +77,100 @@ def load_api(spec_path: Path, display_path: str | None = None) -> tuple[Api, lis
     return build_api(spec), [d for d in diagnostics if d.severity == "warning"]
 
 
-def render_tree(api: Api, existing: dict[str, bytes], templates: Path | None = None) -> dict[str, bytes]:
+def target_roots(targets: Sequence[str]) -> dict[str, str]:
+    """Each target's directory in the output tree, as a prefix of its paths.
+
+    Together, the package takes the top and the stubs and docs their own
+    folders (``stubs/``, ``docs/``); a target generated alone takes the top.
+    """
+    unknown = sorted(set(targets) - set(TARGETS))
+    if unknown or not targets:
+        raise UsageError(f"unknown target(s) {unknown}; choose from {', '.join(TARGETS)}")
+    chosen = [t for t in TARGETS if t in targets]
+    if len(chosen) == 1:
+        return {chosen[0]: ""}
+    return {t: _NESTED_ROOTS[t] for t in chosen}
+
+
+# A file to format: (path, rendered text, stub or not).
+_Pending = tuple[str, str, bool]
+
+
+def render_tree(
+    api: Api,
+    existing: dict[str, bytes],
+    templates: Path | None = None,
+    targets: Sequence[str] = TARGETS,
+) -> dict[str, bytes]:
     """Every output file's bytes, reusing existing files whose rendered text is unchanged."""
     env = make_environment(templates)
     source = api.spec_path
+    roots = target_roots(targets)
     out: dict[str, bytes] = {}
-    pending: list[tuple[str, str, str]] = []  # (path, rendered text, digest)
-    runtime = list(RUNTIME_MODULES) + ([STREAM_HELPER_MODULE] if uses_stream_helper(api) else [])
-    for name in runtime:
-        text = (RUNTIME_DIR / name).read_text(encoding="utf-8")
-        pending.append((f"{api.package}/{name}", text, fmt.rendered_hash(text, fmt.BLACK_SALT)))
-    for planned in plan_files(api):
+    pending: list[_Pending] = []
+    if "package" in roots:
+        root = roots["package"]
+        runtime = list(RUNTIME_MODULES) + ([STREAM_HELPER_MODULE] if uses_stream_helper(api) else [])
+        for name in runtime:
+            text = (RUNTIME_DIR / name).read_text(encoding="utf-8")
+            pending.append((f"{root}{api.package}/{name}", text, False))
+        _render_planned(plan_files(api), root, env, source, out, pending)
+        out[f"{root}{api.package}/py.typed"] = b""
+    if "stubs" in roots:
+        root = roots["stubs"]
+        for name in stubs.runtime_stub_modules(api):
+            text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
+            pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
+        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending)
+    if "docs" in roots:
+        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending)
+    for is_pyi in (False, True):
+        mode, salt = (fmt.BLACK_PYI_MODE, fmt.BLACK_PYI_SALT) if is_pyi else (fmt.BLACK_MODE, fmt.BLACK_SALT)
+        batch = [(path, text, fmt.rendered_hash(text, salt)) for path, text, pyi in pending if pyi == is_pyi]
+        to_format = [item for item in batch if not fmt.reusable(existing.get(item[0]), item[2])]
+        formatted = fmt.format_python(((path, text) for path, text, _ in to_format), mode)
+        for (path, _, digest), text in zip(to_format, formatted):
+            out[path] = (fmt.header(source, digest) + text).encode("utf-8")
+        for path, _, digest in batch:
+            if path not in out:
+                out[path] = existing[path]
+    out[PROVENANCE] = _provenance(api, roots)
+    return dict(sorted(out.items()))
+
+
+def _render_planned(
+    planned_files: list[OutputFile],
+    root: str,
+    env: Environment,
+    source: str,
+    out: dict[str, bytes],
+    pending: list[_Pending],
+) -> None:
+    """Render planned files: Python and stubs wait for black, the rest is final."""
+    for planned in planned_files:
+        path = root + planned.path
         if planned.template is None:
             text = planned.content
         else:
             text = render(env, planned.template, planned.context)
-        if not planned.path.endswith(".py"):
-            if planned.path.endswith(".toml"):
-                text = f"# Generated by messages-codegen from {source}. Do not edit by hand.\n" + text
-            out[planned.path] = text.encode("utf-8")
+        if path.endswith((".py", ".pyi")):
+            pending.append((path, text, path.endswith(".pyi")))
             continue
-        pending.append((planned.path, text, fmt.rendered_hash(text, fmt.BLACK_SALT)))
-    to_format = [
-        (path, text, digest) for path, text, digest in pending
-        if not fmt.reusable(existing.get(path), digest)
-    ]
-    formatted = fmt.format_python((path, text) for path, text, _ in to_format)
-    for (path, _, digest), text in zip(to_format, formatted):
-        out[path] = (fmt.header(source, digest) + text).encode("utf-8")
-    for path, _, digest in pending:
-        if path not in out:
-            out[path] = existing[path]
-    out[f"{api.package}/py.typed"] = b""
-    out[PROVENANCE] = _provenance(api)
-    return dict(sorted(out.items()))
+        if path.endswith(".toml"):
+            text = f"# Generated by messages-codegen from {source}. Do not edit by hand.\n" + text
+        elif path.endswith(".md"):
+            text = docs.header(source) + text
+        out[path] = text.encode("utf-8")
 
 
-def _provenance(api: Api) -> bytes:
+def _provenance(api: Api, roots: dict[str, str]) -> bytes:
     record = {
         "generator": "messages-codegen",
         "generator_version": __version__,
         "black_version": black.__version__,
         "spec": api.spec_path,
         "spec_sha256": api.spec_sha256,
+        "targets": {target: root.rstrip("/") or "." for target, root in roots.items()},
     }
     return (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
@@ -115,16 +182,33 @@ def generate(
     templates: Path | None = None,
     check: bool = False,
     display_path: str | None = None,
+    targets: Sequence[str] = TARGETS,
 ) -> GenerateResult:
+    """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
     api, warnings = load_api(spec_path, display_path)
     existing = read_tree(out)
-    files = render_tree(api, existing, templates)
+    files = render_tree(api, existing, templates, targets)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
         result.drift = compare_tree(files, existing)
         return result
+    _refuse_other_targets(out, existing, files)
     written = write_tree(out, files, existing)
     result.written, result.unchanged, result.removed = (
         written.written, written.unchanged, written.removed,
     )
     return result
+
+
+def _refuse_other_targets(out: Path, existing: dict[str, bytes], files: dict[str, bytes]) -> None:
+    """Writing removes what a generation does not produce: never another target's tree."""
+    try:
+        before = json.loads(existing[PROVENANCE]).get("targets")
+    except (KeyError, ValueError, AttributeError):
+        return
+    after = json.loads(files[PROVENANCE])["targets"]
+    if before is not None and before != after:
+        raise UsageError(
+            f"{out}: holds the generated {', '.join(sorted(before))}, not "
+            f"{', '.join(sorted(after))}; refusing to replace it (choose another --out)"
+        )

@@ -12,7 +12,7 @@ other exception is a bug.
 
 from __future__ import annotations
 
-import itertools
+import importlib
 import keyword
 import sys
 from pathlib import Path
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from generator.diagnostics import SpecError
 from generator.pipeline import generate
-from tests.tree_support import IMPORT_ALL
+from tests.tree_support import IMPORT_ALL, read_tree
 
 DISPLAY = "random/spec.yaml"
 
@@ -77,10 +77,16 @@ def types(refs: list[str]) -> st.SearchStrategy[dict[str, Any]]:
 
 @st.composite
 def specs(draw: st.DrawFn) -> dict[str, Any]:
-    names = draw(st.lists(schema_names, min_size=1, max_size=4, unique=True))
+    every = draw(st.lists(schema_names, min_size=1, max_size=6, unique=True))
+    split = draw(st.integers(1, min(4, len(every))))
+    names, aliases = every[:split], every[split:]
     schemas: dict[str, Any] = {}
+    for name in aliases:
+        # Named non-objects: lists, maps, unions, enums... that may refer to anything.
+        schemas[name] = draw(types(every))
     for name in names:
-        props = draw(st.dictionaries(property_names, types(names), max_size=5))
+        # The first is the request body: give it a property, so that it has arguments.
+        props = draw(st.dictionaries(property_names, types(every), min_size=name == names[0], max_size=5))
         required = draw(st.lists(st.sampled_from(sorted(props)), unique=True)) if props else []
         schema: dict[str, Any] = {"type": "object", "properties": props}
         if required:
@@ -101,7 +107,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                 "type": "object",
                 "required": ["kind"],
                 "properties": {"kind": {"type": "string", "const": tag},
-                               "value": draw(types(names))},
+                               "value": draw(types(every))},
             }
             variants.append(variant)
         if len(variants) == 2:
@@ -112,7 +118,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     body, result = names[0], draw(st.sampled_from(sorted(schemas)))
     parameters = [
         {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
-        {"name": draw(property_names), "in": "query", "schema": draw(types([]))},
+        {"name": draw(property_names.filter(lambda n: n not in schemas[body]["properties"])),
+         "in": "query", "schema": draw(types([]))},
         {"name": "x-" + draw(_IDENT), "in": "header",
          "schema": {"type": "array", "items": {"type": "string"}}},
     ]
@@ -139,7 +146,16 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-_counter = itertools.count()
+PACKAGE = "random_client"
+_WORK: dict[str, Path] = {}
+
+
+def _work_dir(factory: pytest.TempPathFactory) -> Path:
+    # One output directory for every example: the runtime modules stay as they
+    # are from one example to the next, which spares black most of its work.
+    if "dir" not in _WORK:
+        _WORK["dir"] = factory.mktemp("random")
+    return _WORK["dir"]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,12 +163,12 @@ _counter = itertools.count()
 def test_random_specs_generate_code_that_imports_or_fail_with_located_errors(
     doc: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    package = f"random_client_{next(_counter)}"
-    doc["x-codegen"] = {"package": package, "client": "RandomClient"}
-    work = tmp_path_factory.mktemp("random")
+    doc["x-codegen"] = {"package": PACKAGE, "client": "RandomClient"}
+    work = _work_dir(tmp_path_factory)
     spec = work / "spec.yaml"
     spec.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = work / "out"
+    before = read_tree(out)
     try:
         generate(spec, out, display_path=DISPLAY)
     except SpecError as exc:
@@ -160,7 +176,7 @@ def test_random_specs_generate_code_that_imports_or_fail_with_located_errors(
         assert exc.diagnostics
         for d in exc.diagnostics:
             assert d.location.path == DISPLAY and d.location.line >= 1 and d.location.col >= 1, d
-        assert not out.exists()
+        assert read_tree(out) == before
         return
     event("generated")
     for path in sorted(out.rglob("*.py")):
@@ -168,9 +184,12 @@ def test_random_specs_generate_code_that_imports_or_fail_with_located_errors(
     namespace: dict[str, Any] = {"__name__": "random_import_check"}
     exec(IMPORT_ALL, namespace)
     sys.path.insert(0, str(out))
+    importlib.invalidate_caches()
+    sys.dont_write_bytecode, saved = True, sys.dont_write_bytecode
     try:
-        namespace["check"](package)
+        namespace["check"](PACKAGE)
     finally:
+        sys.dont_write_bytecode = saved
         sys.path.remove(str(out))
-        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
             del sys.modules[name]

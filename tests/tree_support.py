@@ -5,11 +5,15 @@ Holds no tests itself.
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+from typing import Iterator
 
 from generator.writer import compare_tree, read_tree
 
@@ -17,6 +21,7 @@ __all__ = [
     "IMPORT_ALL",
     "ROOT",
     "compare_report",
+    "imported",
     "import_tree",
     "mypy_trees",
     "read_tree",
@@ -68,6 +73,7 @@ def import_tree(root: Path, *packages: str) -> None:
 
 def mypy_trees(trees: dict[Path, str], cache_dir: Path) -> str:
     """``mypy --strict`` over several generated packages at once; returns its report if it fails."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
     env = _env()
     env["MYPYPATH"] = os.pathsep.join(str(root) for root in trees)
     args = [
@@ -110,3 +116,16 @@ def write_files(out: Path, files: dict[str, bytes]) -> None:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+
+@contextmanager
+def imported(root: Path, package: str) -> Iterator[ModuleType]:
+    """``package`` imported from ``root`` in this process, and forgotten afterwards."""
+    sys.path.insert(0, str(root))
+    importlib.invalidate_caches()
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(root))
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]

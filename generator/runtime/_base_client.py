@@ -91,10 +91,10 @@ _NO_OPTIONS = RequestOptions()
 class ClientConfig:
     """Everything API-specific the runtime needs; the generator fills it in."""
 
-    api_key_env: str
+    api_key_env: str | None  # None: the key can only be passed as an argument
     default_base_url: str
     user_agent: str
-    api_key_header: str = "x-api-key"
+    api_key_header: str | None = "x-api-key"  # None: the API takes no key
     base_url_env: str | None = None
     default_headers: Mapping[str, str] = field(default_factory=dict)
     status_errors: Mapping[int, type[APIStatusError]] = field(default_factory=dict)
@@ -175,11 +175,14 @@ class _ClientBase:
         config = getattr(type(self), "_config", None)
         if not isinstance(config, ClientConfig):
             raise TypeError(f"{type(self).__name__} must set the class attribute _config")
-        key = api_key if api_key is not None else os.environ.get(config.api_key_env, "")
-        if not key:
+        key = api_key
+        if key is None:
+            key = os.environ.get(config.api_key_env, "") if config.api_key_env else ""
+        if not key and config.api_key_header is not None:
+            where = f" or set the {config.api_key_env} environment variable"
             raise MissingAPIKeyError(
-                f"no API key: pass api_key=... to {type(self).__name__}() "
-                f"or set the {config.api_key_env} environment variable"
+                f"no API key: pass api_key=... to {type(self).__name__}()"
+                + (where if config.api_key_env else "")
             )
         self._api_key = _Secret(key)
         if base_url is None and config.base_url_env:
@@ -250,7 +253,7 @@ class _ClientBase:
         config = self._config
         merged: dict[str, str | Omit] = {}
         layers: list[Mapping[str, object]] = [
-            {config.api_key_header: self.api_key},
+            {config.api_key_header: self.api_key} if config.api_key_header else {},
             config.default_headers,
             {
                 "content-type": content_type,

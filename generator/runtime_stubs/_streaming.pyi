@@ -36,12 +36,15 @@ class StreamSpec(Generic[_T]):
     def error_event(self) -> str: ...
     @property
     def known_events(self) -> frozenset[str] | None: ...
+    @property
+    def name_field(self) -> str | None: ...
     def __init__(
         self,
         event_type: Any,
         terminal_event: str = "message_stop",
         error_event: str = "error",
         known_events: frozenset[str] | None = None,
+        name_field: str | None = "type",
     ) -> None: ...
 
 class Stream(Generic[_T]):

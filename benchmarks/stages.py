@@ -1,6 +1,6 @@
 """Where a generation spends its time, stage by stage (run with the project venv).
 
-    .venv/bin/python benchmarks/stages.py SPEC OUT [--check]
+    .venv/bin/python benchmarks/stages.py SPEC OUT [--check] [--targets package,stubs,docs]
 
 Calls the same functions ``generator.pipeline.generate`` calls, in the same
 order, with a clock around each, and prints one JSON object: seconds per stage
@@ -23,6 +23,7 @@ T0 = time.perf_counter()
 def main(argv: list[str]) -> dict[str, object]:
     spec, out = Path(argv[0]), Path(argv[1])
     check = "--check" in argv[2:]
+    targets = argv[argv.index("--targets") + 1].split(",") if "--targets" in argv else None
     times: dict[str, float] = {}
     t = time.perf_counter()
     from generator import fmt, pipeline
@@ -54,18 +55,21 @@ def main(argv: list[str]) -> dict[str, object]:
     real_format = fmt.format_python
     formatted_count = 0
 
-    def timed_format(items):  # type: ignore[no-untyped-def]
+    def timed_format(*args, **kwargs):  # type: ignore[no-untyped-def]
         nonlocal formatted_count
         start = time.perf_counter()
-        result = real_format(items)
-        formatted_count = len(result)
+        result = real_format(*args, **kwargs)
+        formatted_count += len(result)
         times["format"] = times.get("format", 0.0) + time.perf_counter() - start
         return result
 
     fmt.format_python = timed_format
     try:
         start = time.perf_counter()
-        files = pipeline.render_tree(api, existing)
+        if targets is None:
+            files = pipeline.render_tree(api, existing)
+        else:  # only where the pipeline has targets (package, stubs, docs)
+            files = pipeline.render_tree(api, existing, None, targets)
         total = time.perf_counter() - start
     finally:
         fmt.format_python = real_format
@@ -81,7 +85,9 @@ def main(argv: list[str]) -> dict[str, object]:
         changed = len(written.written)
     return {
         "spec": str(spec),
+        "targets": targets or "default",
         "files": len(files),
+        "files_by_top_dir": _by_top_dir(files),
         "formatted_by_black": formatted_count,
         "changed": changed,
         "operations": len(api.operations),
@@ -89,6 +95,14 @@ def main(argv: list[str]) -> dict[str, object]:
         "seconds": {k: round(v, 4) for k, v in times.items()},
         "total_in_process": round(time.perf_counter() - T0, 4),
     }
+
+
+def _by_top_dir(files: dict[str, bytes]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path in files:
+        top = path.split("/", 1)[0] if "/" in path else "."
+        counts[top] = counts.get(top, 0) + 1
+    return counts
 
 
 if __name__ == "__main__":

@@ -187,7 +187,9 @@ def generate(
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
     api, warnings = load_api(spec_path, display_path)
     existing = read_tree(out)
-    files = render_tree(api, existing, templates, targets)
+    # A check trusts no file on disk (one edited by hand keeps its header), so
+    # it formats everything afresh; writing reuses what it can.
+    files = render_tree(api, {} if check else existing, templates, targets)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
         result.drift = compare_tree(files, existing)

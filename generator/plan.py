@@ -496,6 +496,7 @@ _BASE_ERRORS = (
     "APIStatusError",
     "APITimeoutError",
     "IncompleteStreamError",
+    "MissingAPIKeyError",
 )
 
 
@@ -523,7 +524,7 @@ def _package_init(api: ir.Api) -> OutputFile:
     exceptions = sorted(set(_BASE_ERRORS) | {e.class_name for e in api.errors})
     others = [
         api.client_name, api.async_client_name, "APIResponse", "AsyncAPIResponse", "AsyncStream",
-        "BaseModel", "NOT_GIVEN", "NotGiven", "Omit", "Stream", "UnknownVariant", "__version__",
+        "BaseModel", "NOT_GIVEN", "NotGiven", "OMIT", "Omit", "Stream", "UnknownVariant", "__version__",
         "types",
     ]
     doc = api.description.split("\n\n")[0] if api.description else f"A typed client for {api.title}."

@@ -8,6 +8,7 @@ and environment; streams, errors and the async client have their own modules
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from typing import Any
@@ -378,6 +379,19 @@ def test_missing_api_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "")
     with pytest.raises(ValueError, match="ANTHROPIC_API_KEY"):
         anthropic_messages.AsyncAnthropic()
+
+
+def test_an_api_without_a_key(mock_server: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a spec without an apiKey security scheme generates.
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+
+    class Keyless(Anthropic):
+        _config = dataclasses.replace(Anthropic._config, api_key_env=None, api_key_header=None)
+
+    mock_server.enqueue(Reply.json(message_example("text")))
+    with Keyless(base_url=mock_server.url) as client:
+        create(client)
+    assert "x-api-key" not in mock_server.requests[0].headers
 
 
 def test_key_and_base_url_from_the_environment(

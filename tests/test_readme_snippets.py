@@ -1,8 +1,7 @@
 """The client examples of the README run, and print what they should.
 
 Every fenced ```python block that follows a line ``<!-- snippet: client -->``
-in README.md (and in notes/client-readme-section.md, the section's draft, while
-it exists) is run as it is written, against the mock server:
+in README.md is run as it is written, against the mock server:
 ``ANTHROPIC_API_KEY`` and ``ANTHROPIC_BASE_URL`` are set in the environment and
 the server answers with the spec's examples. What each snippet does (a plain
 call, a stream, a beta call, error handling) is recognised from its code, so
@@ -25,7 +24,6 @@ import anthropic_messages  # isort: skip
 
 MARKER = "<!-- snippet: client -->"
 README = ROOT / "README.md"
-DRAFT = ROOT / "notes" / "client-readme-section.md"
 
 
 @dataclass(frozen=True)
@@ -151,31 +149,18 @@ def scenario_for(code: str) -> Scenario:
 # --- the tests ----------------------------------------------------------------------
 
 README_SNIPPETS, README_PROBLEMS = read_snippets(README)
-DRAFT_SNIPPETS, DRAFT_PROBLEMS = read_snippets(DRAFT)
 
 
 def test_every_marker_is_followed_by_a_python_block() -> None:
-    assert README_PROBLEMS + DRAFT_PROBLEMS == []
+    assert README_PROBLEMS == []
 
 
-@pytest.mark.parametrize("snippets", [README_SNIPPETS, DRAFT_SNIPPETS], ids=["README", "draft"])
-def test_the_snippets_show_every_kind_of_call(snippets: list[Snippet]) -> None:
-    if not snippets:
-        pytest.skip("no marked client snippets (yet) in this file")
-    kinds = {scenario_for(s.code).name for s in snippets}
+def test_the_snippets_show_every_kind_of_call() -> None:
+    kinds = {scenario_for(s.code).name for s in README_SNIPPETS}
     assert kinds == {"plain", "stream", "beta", "errors"}
 
 
-def test_the_readme_has_the_client_snippets() -> None:
-    if not README_SNIPPETS:
-        pytest.skip(f"README.md has no {MARKER} blocks yet: paste {DRAFT.name} into it")
-    if DRAFT_SNIPPETS:  # while the draft exists, the README must not drift from it
-        assert [s.code for s in README_SNIPPETS] == [s.code for s in DRAFT_SNIPPETS]
-
-
-@pytest.mark.parametrize(
-    "snippet", README_SNIPPETS + DRAFT_SNIPPETS, ids=lambda s: s.id  # type: ignore[no-any-return]
-)
+@pytest.mark.parametrize("snippet", README_SNIPPETS, ids=lambda s: s.id)
 def test_snippet_runs(
     snippet: Snippet,
     mock_server: MockServer,

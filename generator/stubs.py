@@ -255,9 +255,30 @@ def _client_stub(api: ir.Api, root: str) -> OutputFile:
 
 def _exceptions_stub(api: ir.Api, root: str) -> OutputFile:
     ctx = _exceptions_file(api).context
-    return OutputFile(f"{root}/_exceptions.pyi", "stubs/exceptions.pyi.jinja", ctx)
+    generated = {e["class_name"] for e in ctx["errors"]} | {"ERROR_TYPES", "STATUS_ERRORS"}
+    return OutputFile(f"{root}/_exceptions.pyi", "stubs/exceptions.pyi.jinja", {
+        **ctx, "base_errors": sorted(set(ctx["all"]) - generated),
+    })
+
+
+# Where each name the package re-exports is defined (besides its client and
+# errors). A name the package starts to export must be added here, or planning
+# the stubs fails: the two ``__init__`` never drift apart silently.
+_EXPORTED_FROM = {
+    "APIResponse": "_response", "AsyncAPIResponse": "_response",
+    "AsyncStream": "_streaming", "Stream": "_streaming",
+    "BaseModel": "_models", "UnknownVariant": "_models",
+    "NOT_GIVEN": "_types", "NotGiven": "_types", "OMIT": "_types", "Omit": "_types",
+    "__version__": "_version",
+}
 
 
 def _package_stub(api: ir.Api, root: str) -> OutputFile:
     ctx = _package_init(api).context
-    return OutputFile(f"{root}/__init__.pyi", "stubs/package_init.pyi.jinja", ctx)
+    own = {ctx["client"], ctx["async_client"], "types", *ctx["exceptions"]}
+    modules: dict[str, list[str]] = {}
+    for name in sorted(set(ctx["all"]) - own):
+        modules.setdefault(_EXPORTED_FROM[name], []).append(name)
+    return OutputFile(f"{root}/__init__.pyi", "stubs/package_init.pyi.jinja", {
+        **ctx, "reexports": sorted(modules.items()),
+    })

@@ -22,6 +22,8 @@ from pathlib import Path
 import black
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import fmt
 from generator.cli import cli
@@ -191,6 +193,54 @@ def test_runtime_stubs_are_copied_verbatim(name: str, trees: dict[str, tuple[Pat
         assert body == black.format_str(source, mode=fmt.BLACK_PYI_MODE), stub
 
 
+def _class_members(cls: ast.ClassDef, siblings: dict[str, ast.ClassDef]) -> dict[str, object]:
+    """Public members of a class (its bases in the same module included): name -> signature or None."""
+    out: dict[str, object] = {}
+    for base in cls.bases:
+        node = base.value if isinstance(base, ast.Subscript) else base
+        if isinstance(node, ast.Name) and node.id in siblings:
+            out.update(_class_members(siblings[node.id], siblings))
+    for item in cls.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            out.setdefault(item.target.id, None)
+        elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = item.args
+            out[item.name] = tuple(
+                [a.arg for a in args.posonlyargs + args.args]
+                + [f"*{a.arg}={d is not None}" for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+            )
+            if item.name == "__init__":
+                for sub in ast.walk(item):
+                    if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) \
+                            and isinstance(sub.value, ast.Name) and sub.value.id == "self":
+                        out.setdefault(sub.attr, None)
+    return {k: v for k, v in out.items() if not k.startswith("_") or k == "__init__"}
+
+
+@pytest.mark.parametrize("stub", sorted(p.name for p in RUNTIME_STUBS_DIR.glob("*.pyi")))
+def test_runtime_stubs_keep_up_with_the_runtime(stub: str) -> None:
+    """Every public class, member and signature of a runtime module is in its stub.
+
+    A stub may say more (``BaseModel``'s pydantic methods, a dataclass's
+    constructor), never less or otherwise.
+    """
+    def classes(path: Path) -> dict[str, ast.ClassDef]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+
+    stubbed = classes(RUNTIME_STUBS_DIR / stub)
+    runtime = classes(ROOT / "generator" / "runtime" / stub.replace(".pyi", ".py"))
+    for name, cls in stubbed.items():
+        if name.startswith("_"):
+            continue
+        assert name in runtime, f"{stub}: {name} is not in the runtime"
+        have = _class_members(cls, stubbed)
+        for member, signature in _class_members(runtime[name], runtime).items():
+            assert member in have, f"{stub}: {name}.{member} is missing"
+            if signature is not None and have[member] is not None:
+                assert have[member] == signature, f"{stub}: {name}.{member}{signature} != {have[member]}"
+
+
 def test_stubs_import_nothing_but_typing(trees: dict[str, tuple[Path, str]]) -> None:
     allowed = {"typing", "typing_extensions", "functools", "types", "httpx"}
     for name in ALL:
@@ -341,6 +391,37 @@ def test_escaping_helpers() -> None:
     assert prose("<!-- comment") == "&lt;!-- comment"
     assert prose("keep `<b>` code") == "keep `<b>` code"
     assert fenced("has ``` inside", "text") == "````text\nhas ``` inside\n````"
+
+
+_MARKDOWNISH = st.text(
+    alphabet=st.one_of(st.sampled_from(list("ab |`<>\\\n*_#-~[]()!&;")), st.characters()), max_size=40
+)
+
+
+def _code_spans_removed(text: str) -> str:
+    return re.sub(r"(`+)(?:(?!\1).)+?\1", "", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_MARKDOWNISH)
+def test_a_cell_never_breaks_its_row(text: str) -> None:
+    out = cell(text)
+    assert "\n" not in out
+    for match in re.finditer(r"\|", out):
+        backslashes = len(out[: match.start()]) - len(out[: match.start()].rstrip("\\"))
+        assert backslashes % 2 == 1, f"an unescaped pipe in {out!r}"
+    for tag in re.findall(r"<[^>]*>?", _code_spans_removed(out)):
+        assert _ALLOWED_HTML.fullmatch(tag), f"raw HTML {tag!r} in {out!r}"
+    assert "|" not in code(text) and "\n" not in code(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_MARKDOWNISH)
+def test_prose_closes_what_it_opens(text: str) -> None:
+    out = prose(text)
+    plain = _outside_code(out)  # fails if a fence is left open
+    for tag in re.findall(r"<[A-Za-z!/?][^>]*>?", plain):
+        assert _ALLOWED_HTML.fullmatch(tag), f"raw HTML {tag!r} in {out!r}"
 
 
 # -- targets, commands and petstore ---------------------------------------------------------

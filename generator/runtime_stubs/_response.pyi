@@ -1,7 +1,7 @@
 """Stubs of ``_response``: the raw responses behind ``with_raw_response``."""
 
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Callable, Generic, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -13,6 +13,9 @@ _T = TypeVar("_T")
 class _ResponseBase(Generic[_T]):
     http_response: httpx.Response
     retries_taken: int
+    def __init__(
+        self, http_response: httpx.Response, *, parser: Callable[[], _T], retries_taken: int
+    ) -> None: ...
     @property
     def status_code(self) -> int: ...
     @property

@@ -1,10 +1,12 @@
 """Stubs of ``_streaming``: the typed event streams."""
 
 from types import TracebackType
-from typing import Any, AsyncIterator, Generic, Iterator, TypeVar
+from typing import Any, AsyncIterator, Generic, Iterator, Mapping, TypeVar
 
 import httpx
 from typing_extensions import Self
+
+from ._errors import APIStatusError
 
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream", "StreamSpec"]
 
@@ -51,6 +53,14 @@ class Stream(Generic[_T]):
     """The parsed events of one streaming response; iterate it once."""
 
     response: httpx.Response
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        spec: StreamSpec[_T],
+        error_types: Mapping[str, type[APIStatusError]],
+        status_errors: Mapping[int, type[APIStatusError]],
+    ) -> None: ...
     @property
     def request_id(self) -> str | None: ...
     def __iter__(self) -> Iterator[_T]: ...
@@ -67,6 +77,14 @@ class AsyncStream(Generic[_T]):
     """The async twin of ``Stream``; use ``async with`` to close it at once."""
 
     response: httpx.Response
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        spec: StreamSpec[_T],
+        error_types: Mapping[str, type[APIStatusError]],
+        status_errors: Mapping[int, type[APIStatusError]],
+    ) -> None: ...
     @property
     def request_id(self) -> str | None: ...
     def __aiter__(self) -> AsyncIterator[_T]: ...

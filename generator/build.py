@@ -460,7 +460,10 @@ class _Builder:
             fields = self.fields(merged, owner + "Params", body_pointer)
             return fields, type_expr, required, media
         body_type = self.type_of(schema, owner + "Body", pointer + ("requestBody",))
-        if not isinstance(body_type, (ir.MapOf, ir.Any_)):
+        is_object = isinstance(body_type, ir.Ref) and isinstance(
+            self.named.get(body_type.name), ir.ObjectSchema
+        )
+        if not (is_object or isinstance(body_type, (ir.MapOf, ir.Any_))):
             self.problem(
                 "E406", pointer + ("requestBody", "content", media, "schema"),
                 "request bodies that are not objects are not supported yet",

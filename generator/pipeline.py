@@ -130,7 +130,7 @@ def render_tree(
         to_format = [item for item in batch if not fmt.reusable(existing.get(item[0]), item[2])]
         formatted = fmt.format_python(((path, text) for path, text, _ in to_format), mode)
         for (path, _, digest), text in zip(to_format, formatted):
-            out[path] = (fmt.header(source, digest) + text).encode("utf-8")
+            out[path] = (fmt.header(source, digest, text) + text).encode("utf-8")
         for path, _, digest in batch:
             if path not in out:
                 out[path] = existing[path]
@@ -187,9 +187,9 @@ def generate(
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
     api, warnings = load_api(spec_path, display_path)
     existing = read_tree(out)
-    # A check trusts no file on disk (one edited by hand keeps its header), so
-    # it formats everything afresh; writing reuses what it can.
-    files = render_tree(api, {} if check else existing, templates, targets)
+    # Reuse is safe in both modes: a file edited by hand no longer matches the
+    # hash of its body that its header records, so it is formatted afresh.
+    files = render_tree(api, existing, templates, targets)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
         result.drift = compare_tree(files, existing)

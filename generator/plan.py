@@ -318,13 +318,20 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
         typing = {"Optional", "Union"} | set(writer.typing) | set(results.typing)
         if stream_ops:
             typing |= {"Literal", "overload"}
+        if any(m["cast"] for m in methods):
+            typing.add("cast")
         runtime: dict[str, set[str]] = {
             "_resource": {"AsyncAPIResource", "SyncAPIResource"},
             "_response": {"async_to_raw_response_wrapper", "to_raw_response_wrapper"},
             "_types": {"APIRequest", "Body", "Headers", "NOT_GIVEN", "NotGiven", "Query",
                        "RequestOptions", "Timeout", "strip_not_given"},
-            "_utils": {"format_path", "header_value"},
         }
+        helpers = {
+            name for name in ("format_path", "header_value")
+            if any(name in expr for m in methods for expr in _expressions(m))
+        }
+        if helpers:
+            runtime["_utils"] = helpers
         if writer.runtime or results.runtime:
             runtime["_models"] = set(writer.runtime) | set(results.runtime)
         if stream_ops:
@@ -353,10 +360,7 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
                 "methods": methods,
             },
         }
-        ctx["typing"] = sorted(set(ctx["typing"]) - {"overload"})
-        ctx["typing"] = sorted(ctx["typing"] + (["overload"] if stream_ops else []))
-        if children:
-            ctx["typing"] = sorted(ctx["typing"])
+        ctx["result_types"] = [m["result_type"] for m in methods if m["result_type"]]
         modules.append(OutputFile(
             f"{api.package}/resources/{_resource_module(resource.path)}.py", "resource.py.jinja", ctx,
         ))
@@ -371,6 +375,13 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
         f"{api.package}/resources/__init__.py", "types_init.py.jinja",
         {"exports": exports, "exports_sorted": sorted(exports, key=lambda e: e[1])},
     ) if top else OutputFile(f"{api.package}/resources/__init__.py", None, {}, "")
+
+
+def _expressions(method: dict[str, Any]) -> Iterator[str]:
+    """Every piece of code a method view puts into its request."""
+    yield method["path"]
+    for _, expr in method["query"] + method["headers"] + method["body"]:
+        yield expr
 
 
 def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter,
@@ -408,7 +419,16 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     else:
         path_expr = literal(op.path)
     result = results.render(op.result) if op.result is not None else "None"
-    cast_to = result if op.result is not None else "type(None)"
+    # A model class parses and types itself; anything else (None, a primitive, a
+    # union, an alias) is parsed through a module-level constant, and the call's
+    # result is cast to the annotation, since the client can only return Any for it.
+    plain = isinstance(op.result, ir.Ref) and isinstance(
+        results.schemas[op.result.name], ir.ObjectSchema
+    )
+    result_type = None if plain else (
+        f"_{binding.name.upper()}_RESULT", result if op.result is not None else "type(None)"
+    )
+    cast_to = result if result_type is None else result_type[0]
     doc_lines = [op.summary or f"{op.method.upper()} {op.path}"]
     if op.description and op.description != op.summary:
         doc_lines += ["", op.description]
@@ -432,6 +452,8 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "content_type": op.body_media if op.body_media not in (None, "application/json") else None,
         "result": result,
         "cast_to": cast_to,
+        "cast": result_type is not None,
+        "result_type": result_type,
         "doc": docstring("\n".join(doc_lines), "        "),
         "stream": None,
     }

@@ -7,6 +7,7 @@ ours, so a user replaces one template by dropping a file of the same name.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,16 @@ def _tomlstr(value: Any) -> str:
 
 
 def make_environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; cached, so templates compile once per process.
+
+    Jinja still checks each template's modification time, so an edited
+    template is picked up.
+    """
+    return _environment(overrides.resolve() if overrides is not None else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(overrides: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if overrides is not None:
         loaders.append(jinja2.FileSystemLoader(str(overrides)))

@@ -25,6 +25,7 @@ __all__ = [
     "docstring",
     "literal",
     "module_name",
+    "python_names",
     "schema_cycles",
     "schema_names",
     "schema_refs",
@@ -62,16 +63,26 @@ class SchemaNames:
 
 
 def schema_names(schema: ir.Schema) -> SchemaNames:
-    base = schema.class_name
-    ends_param = base.endswith(("Param", "Params"))
-    model = param = None
-    if schema.usage.response or not schema.usage.request:
-        model = f"{base}Model" if ends_param and schema.usage.request else base
-    if schema.usage.request:
-        param = base if ends_param else f"{base}Param"
-    if isinstance(schema, ir.EnumSchema):
+    return python_names(
+        schema.class_name, schema.usage.request, schema.usage.response, isinstance(schema, ir.EnumSchema)
+    )
+
+
+def python_names(class_name: str, request: bool, response: bool, is_enum: bool) -> SchemaNames:
+    """The names a schema called ``class_name`` takes, given the sides that reach it.
+
+    The one naming rule: ``schema_names`` applies it to the IR, ``generator.diff``
+    to the two versions it compares. A schema no operation reaches is a model.
+    """
+    if is_enum:
         # A closed list of values reads the same on both sides: one alias serves.
-        return SchemaNames(model=base, param=base)
+        return SchemaNames(model=class_name, param=class_name)
+    ends_param = class_name.endswith(("Param", "Params"))
+    model = param = None
+    if response or not request:
+        model = f"{class_name}Model" if ends_param and request else class_name
+    if request:
+        param = class_name if ends_param else f"{class_name}Param"
     return SchemaNames(model=model, param=param)
 
 

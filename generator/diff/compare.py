@@ -10,21 +10,25 @@ the old and the new component are reached.
 A component that disappears while another with the same shape appears is a
 rename, not a removal plus an addition; so is a pair found at the same place
 (an old field referring to the one, the new field to the other) when the two
-are still alike.
+are still alike. A rename breaks Python code only if a class name the
+generator gave the old component is gone: ``Metadata`` -> ``MetadataParam``,
+used in requests only, is the TypedDict ``MetadataParam`` before and after.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
 from generator import naming
 from generator.diff import schemas
 from generator.diff.changes import Change
 from generator.diff.model import AnyValue, Model, Node, Object, Operation, Ref, UnionOf
-from generator.diff.python import Subject, py_type, shape
+from generator.diff.python import Spelling, Subject, component_names, py_type, shape
 from generator.diff.rules import Direction, judge
 from generator.loader import Pointer, Spec
+from generator.typemap import SchemaNames, python_names
 
 __all__ = ["Where", "compare_models"]
 
@@ -73,6 +77,9 @@ class _Comparer:
         self.queue: list[tuple[str, str]] = []
         self.queued: set[tuple[str, str]] = set()
         self.old_reach, self.new_reach = _reach(old), _reach(new)
+        # What the generator calls each component in each version (per side).
+        self.old_names = component_names(old, _raw_schemas(old_spec), self.old_reach)
+        self.new_names = component_names(new, _raw_schemas(new_spec), self.new_reach)
         self.old_roots, self.new_roots = _body_roots(old), _body_roots(new)
         self.alike_cache: dict[tuple[str, str], bool] = {}
         self.assumed: set[tuple[str, str]] = set()
@@ -115,6 +122,14 @@ class _Comparer:
                 old=self.old_spec.at(*(where.old if old is None else old)),
                 new=self.new_spec.at(*(where.new if new is None else new)),
             )
+        )
+
+    def spellings(self, subject: Subject, where: Where) -> tuple[Spelling, Spelling]:
+        """How the old and the new package spell types at ``where``, on ``subject``'s side."""
+        request, response = "request" in where.directions, "response" in where.directions
+        return (
+            Spelling(subject.side, self.old_names, request, response),
+            Spelling(subject.side, self.new_names, request, response),
         )
 
     def docs(self, old: str | None, new: str | None, where: Where, what: str = "description") -> None:
@@ -170,16 +185,25 @@ class _Comparer:
     def component_where(self, old_name: str, new_name: str) -> Where:
         directions = self.old_reach.get(old_name, frozenset()) | self.new_reach.get(new_name, frozenset())
         cls = naming.class_name(new_name)
+        names = self.names_at(old_name, new_name, directions)
         roots = self.new_roots.get(new_name) or self.old_roots.get(old_name)
-        request_style = directions == REQUEST
-        if roots and request_style:
-            subject = Subject("args", roots[0], (), True, owner=cls)
+        if directions == REQUEST:
+            param = names.param or cls
+            subject = Subject("args", roots[0], (), True, owner=param) if roots else Subject("class", param, (), True)
+        elif names.model and names.param and names.model != names.param:
+            subject = Subject("class", names.model, (), False, also=names.param)
         else:
-            subject = Subject("class", cls, (), request_style)
+            subject = Subject("class", names.model or cls, (), False)
         return Where(
             new_name, directions, subject, cls,
             ("components", "schemas", old_name), ("components", "schemas", new_name),
         )
+
+    def names_at(self, old_name: str, new_name: str, directions: frozenset[Direction]) -> SchemaNames:
+        """A component's names as its places are judged: by the directions of both versions."""
+        known = self.new_names.get(new_name) or self.old_names[old_name]
+        enum = known.model == known.param  # only an enum has one name for both sides
+        return python_names(naming.class_name(new_name), "request" in directions, "response" in directions, enum)
 
     def component(self, old_name: str, new_name: str) -> None:
         where = self.component_where(old_name, new_name)
@@ -189,26 +213,24 @@ class _Comparer:
         for name in sorted(set(self.old.components) - set(self.new.components)):
             if name in self.renames:
                 target = self.renames[name]
-                before, after = naming.class_name(name), naming.class_name(target)
-                python = (
-                    f"`{before}` renamed to `{after}`" if before != after
-                    else f"unchanged: both names are the class `{after}`"
-                )
+                before, after = self.old_names[name], self.new_names[target]
                 self.emit(
                     "component.renamed", self.component_where(name, target),
-                    f"schema `{name}` renamed to `{target}`", python, python_breaking=before != after,
+                    f"schema `{name}` renamed to `{target}`", _renamed(before, after),
+                    python_breaking=bool(_listed(before) - _listed(after)),
                 )
             else:
                 where = replace(self.component_where(name, name), path=name)
                 self.emit(
                     "component.removed", where, f"schema `{name}` removed",
-                    f"`{naming.class_name(name)}` removed from the package",
+                    f"{_classes(_listed(self.old_names[name]))} removed from the package",
                 )
         for name in sorted(set(self.new.components) - set(self.old.components)):
             if name not in self.renamed_from:
+                names = _listed(self.new_names[name])
                 self.emit(
                     "component.added", self.component_where(name, name), f"new schema `{name}`",
-                    f"new class `{naming.class_name(name)}`",
+                    f"new class{'es' if len(names) > 1 else ''} {_classes(names)}",
                 )
 
     # -- operations ------------------------------------------------------------------
@@ -286,7 +308,7 @@ class _Comparer:
         if old is None:
             kind = "required" if new.required else "optional"
             rule = "parameter.added-required" if new.required else "parameter.added"
-            type_ = py_type(new.node, where.context)
+            type_ = py_type(new.node, where.context, self.spellings(subject, where)[1])
             self.emit(rule, where, f"new {kind} {what}", f"{subject.render()} added (`{type_}`, {kind})")
             return
         if old.required != new.required:
@@ -325,8 +347,10 @@ class _Comparer:
         if old is None and new is None:
             return
         owner = new_op.python_methods[0]
+        # The generator names the inline classes of an object body after `<Operation>Params`.
+        objects = all(_object_like(node) for body in (old, new) if body for node in body.content.values())
         where = Where(
-            f"{op.path} body", REQUEST, Subject("args", owner, (), True), op.context + "Body",
+            f"{op.path} body", REQUEST, Subject("args", owner, (), True), op.context + ("Params" if objects else "Body"),
             old.pointer if old else old_op.pointer, new.pointer if new else new_op.pointer,
         )
         if old is None or new is None:
@@ -368,13 +392,17 @@ class _Comparer:
             self.emit("response.status-added", where, f"new response {status}", python)
             return
         self.docs(old.description, new.description, where)
-        self.content(old.content, new.content, where)
+        self.content(old.content, new.content, where, event_context=op.context + "Event")
 
-    def content(self, old: dict[str, Node], new: dict[str, Node], where: Where) -> None:
+    def content(
+        self, old: dict[str, Node], new: dict[str, Node], where: Where, event_context: str | None = None,
+    ) -> None:
         shared = sorted(set(old) & set(new))
         primary = "application/json" if "application/json" in shared else (shared[0] if shared else None)
         for media in sorted(set(old) | set(new)):
             place = where if media == primary else replace(where, path=f"{where.path}({media})")
+            if event_context and media == "text/event-stream":
+                place = replace(place, context=event_context)  # the generator's name for stream events
             if media not in new:
                 self.emit("media-type.removed", place, f"media type `{media}` removed", f"{where.subject.render()}: `{media}` no longer sent/accepted")
             elif media not in old:
@@ -394,6 +422,48 @@ def _path_renames(old: Operation, new: Operation) -> dict[str, str]:
             if ("path", a) not in new.parameters and ("path", b) not in old.parameters:
                 found[a] = b
     return found
+
+
+def _object_like(node: Node) -> bool:
+    """Whether a request body schema is (or refers to) an object: its fields become arguments."""
+    return isinstance(node, Ref) or (isinstance(node, Object) and bool(node.properties))
+
+
+# -- Python names of components ----------------------------------------------------------
+
+
+def _raw_schemas(spec: Spec) -> Mapping[str, Any]:
+    components = spec.data.get("components")
+    found = components.get("schemas") if isinstance(components, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _listed(names: SchemaNames) -> set[str]:
+    return {name for name in (names.model, names.param) if name}
+
+
+def _classes(names: set[str]) -> str:
+    return " and ".join(f"`{name}`" for name in sorted(names))
+
+
+def _renamed(before: SchemaNames, after: SchemaNames) -> str:
+    """A component rename in Python words: what each generated name became, side by side."""
+    if _listed(before) == _listed(after):
+        noun = "class" if len(_listed(after)) == 1 else "classes"
+        return f"unchanged: both names are the {noun} {_classes(_listed(after))}"
+    steps: list[str] = []
+    for old, new in ((before.model, after.model), (before.param, after.param)):
+        if old and new and old != new:
+            step = f"`{old}` renamed to `{new}`"
+        elif old and not new:
+            step = f"`{old}` removed"
+        elif new and not old:
+            step = f"new `{new}`"
+        else:
+            continue
+        if step not in steps:
+            steps.append(step)
+    return "; ".join(steps)
 
 
 # -- reachability -------------------------------------------------------------------

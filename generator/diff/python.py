@@ -3,25 +3,104 @@
 The report speaks to users of the generated package, so a change is named by
 what they wrote: ``client.messages.create(top_k=...)``, ``Usage.output_tokens``,
 ``int | None``. Every name goes through ``generator.naming``, as the generator's
-own names do.
+own names do, and a schema is called what the generator calls it on the side
+that uses it (``generator.typemap.python_names``): a response model ``Usage``,
+a request TypedDict ``UsageParam``, both when both sides reach it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal, Mapping
 
 from generator import naming
-from generator.diff.model import AnyValue, Array, Node, Object, Ref, Scalar, UnionOf
+from generator.diff.model import AnyValue, Array, Model, Node, Object, Ref, Scalar, UnionOf
+from generator.typemap import SchemaNames, python_names
 
-__all__ = ["Subject", "field_type", "literal", "py_type", "shape", "short_hash"]
+__all__ = [
+    "MODELS",
+    "Spelling",
+    "Subject",
+    "component_names",
+    "field_type",
+    "literal",
+    "pick",
+    "py_type",
+    "shape",
+    "short_hash",
+]
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _LITERAL_LIMIT = 6
 
 # One step of a Python path: a property, a list item, a dict value, a union member.
 Part = tuple[Literal["prop", "item", "value", "member"], str]
+# Which half of the generated package: response models, or request TypedDicts.
+Side = Literal["model", "param"]
+
+
+def pick(names: SchemaNames, side: Side) -> str:
+    """The name a schema has on ``side``; one the side does not reach still has its other name."""
+    chosen = names.model if side == "model" else names.param
+    found = chosen or names.model or names.param
+    assert found is not None
+    return found
+
+
+def component_names(
+    model: Model, raw_schemas: Mapping[str, Any], reach: Mapping[str, Iterable[str]]
+) -> dict[str, SchemaNames]:
+    """Every component's Python names in one version, by the generator's rule.
+
+    ``reach`` gives the directions (request, response) each component is reached
+    from; ``raw_schemas`` is ``components.schemas`` as written, which tells an
+    enum (one name on both sides) from a ``const`` (an alias, named per side).
+    """
+    found = {}
+    for name, node in model.components.items():
+        sides = set(reach.get(name, ()))
+        enum = _is_enum(node, raw_schemas.get(name))
+        found[name] = python_names(naming.class_name(name), "request" in sides, "response" in sides, enum)
+    return found
+
+
+def _is_enum(node: Node, raw: object) -> bool:
+    """Whether the generator makes this component an enum (generator.build's classify)."""
+    if not isinstance(raw, dict) or not isinstance(node, Scalar) or node.enum is None or node.nullable:
+        return False
+    values = raw.get("enum")
+    return isinstance(values, list) and None not in values and "allOf" not in raw
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How one side of the generated package, in one version of the spec, spells types.
+
+    ``request``/``response``: the directions of the place being spelled; an
+    inline object there is hoisted into a class of its own, named by the same
+    rule as a component reached from those directions.
+    """
+
+    side: Side
+    components: Mapping[str, SchemaNames] = field(default_factory=dict)
+    request: bool = False
+    response: bool = False
+
+    @property
+    def request_style(self) -> bool:
+        return self.side == "param"
+
+    def component(self, name: str) -> str:
+        names = self.components.get(name) or python_names(naming.class_name(name), False, False, False)
+        return pick(names, self.side)
+
+    def inline(self, context: str) -> str:
+        return pick(python_names(context, self.request, self.response, False), self.side)
+
+
+# Response-model spelling with no knowledge of a version: for labels.
+MODELS = Spelling("model")
 
 
 @dataclass(frozen=True)
@@ -36,13 +115,31 @@ class Subject:
     kind: Literal["class", "args", "result", "header"]
     base: str
     parts: tuple[Part, ...] = ()
-    request_style: bool = False
+    request_style: bool = False  # named on the request side (TypedDicts, keyword arguments)
     owner: str | None = None  # for ``args``: the class of the whole body
+    # For a ``class`` both sides reach under two names: the request TypedDict
+    # (``UsageParam``); ``base`` is then the response model (``Usage``).
+    also: str | None = None
 
     def add(self, part: Part) -> "Subject":
-        return Subject(self.kind, self.base, self.parts + (part,), self.request_style, self.owner)
+        return Subject(self.kind, self.base, self.parts + (part,), self.request_style, self.owner, self.also)
+
+    @property
+    def side(self) -> Side:
+        return "param" if self.request_style else "model"
+
+    def sides(self) -> tuple["Subject", ...]:
+        """The one-sided subjects this one names: two for a class both sides reach."""
+        if self.also is None:
+            return (self,)
+        return (
+            Subject(self.kind, self.base, self.parts, False, self.owner),
+            Subject(self.kind, self.also, self.parts, True, self.owner),
+        )
 
     def render(self) -> str:
+        if self.also is not None:
+            return " / ".join(side.render() for side in self.sides())
         if self.kind == "header":
             return f"the `{self.parts[0][1] if self.parts else ''}` header sent by `{self.base}()`"
         if self.kind == "args":
@@ -55,7 +152,8 @@ class Subject:
         return f"`{head}{_attributes(self.parts)}`"
 
     def code(self) -> str:
-        """The subject without its backticks, for composing ``X: a -> b``."""
+        """The subject without its backticks, for composing ``X: a -> b`` (one side only)."""
+        assert self.also is None, "a subject naming two classes has no single spelling"
         return self.render().strip("`")
 
 
@@ -79,20 +177,20 @@ def literal(values: tuple[object, ...], limit: int = _LITERAL_LIMIT) -> str:
     return f"Literal[{shown}{more}]"
 
 
-def py_type(node: Node | None, context: str = "Object") -> str:
-    """The Python type a schema becomes; ``context`` names an inline object's class."""
+def py_type(node: Node | None, context: str = "Object", spelling: Spelling = MODELS) -> str:
+    """The Python type a schema becomes on one side; ``context`` names an inline object's class."""
     if node is None:
         return "object"
-    text = _bare_type(node, context)
+    text = _bare_type(node, context, spelling)
     if node.nullable and not text.endswith("| None") and text != "object":
         text += " | None"
     return text
 
 
-def _bare_type(node: Node, context: str) -> str:
+def _bare_type(node: Node, context: str, spelling: Spelling) -> str:
     match node:
         case Ref():
-            return naming.class_name(node.name)
+            return spelling.component(node.name)
         case Scalar():
             if node.enum is not None:
                 return literal(node.enum)
@@ -100,18 +198,18 @@ def _bare_type(node: Node, context: str) -> str:
                 return "bytes"
             return _SCALARS[node.type]
         case Array():
-            return f"list[{py_type(node.items, context + 'Item')}]"
+            return f"list[{py_type(node.items, context + 'Item', spelling)}]"
         case Object():
             if node.properties:
-                return context
+                return spelling.inline(context)
             if node.additional is not None:
-                return f"dict[str, {py_type(node.additional, context + 'Value')}]"
+                return f"dict[str, {py_type(node.additional, context + 'Value', spelling)}]"
             return "dict[str, object]"
         case UnionOf():
             names: list[str] = []
             for index, member in enumerate(node.members):
                 label = member.tag or f"Variant{index + 1}"
-                name = py_type(member.node, context + naming.class_name(label))
+                name = py_type(member.node, context + naming.class_name(label), spelling)
                 if name not in names:
                     names.append(name)
             return " | ".join(names)
@@ -120,12 +218,12 @@ def _bare_type(node: Node, context: str) -> str:
     raise TypeError(node)  # pragma: no cover
 
 
-def field_type(node: Node, required: bool, request_style: bool, context: str) -> str:
+def field_type(node: Node, required: bool, context: str, spelling: Spelling) -> str:
     """The annotation of a field: response models say ``X | None``, request dicts ``NotRequired[X]``."""
-    text = py_type(node, context)
+    text = py_type(node, context, spelling)
     if required:
         return text
-    if request_style:
+    if spelling.request_style:
         return f"NotRequired[{text}]"
     return text if text.endswith("| None") else f"{text} | None"
 

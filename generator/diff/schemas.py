@@ -2,16 +2,21 @@
 
 The owner (``compare._Comparer``) decides which places to compare; this module
 knows what can differ between two schemas and which rule each difference is.
+
+A class that both sides of the package reach has two names (``Usage``,
+``UsageParam``) and may spell the same field two ways (``int | None``,
+``NotRequired[int]``): ``sided`` words a change once if both read alike, else
+once per side.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from generator import naming
 from generator.diff.model import NO_DEFAULT, AnyValue, Array, Model, Node, Object, Prop, Ref, Scalar, UnionOf
-from generator.diff.python import Subject, field_type, py_type, shape, short_hash
+from generator.diff.python import Spelling, Subject, field_type, py_type, shape, short_hash
 
 if TYPE_CHECKING:
     from generator.diff.compare import Where, _Comparer
@@ -23,12 +28,22 @@ _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties
 _ENUM_SHOWN = 6
 _MAX_ALIASES = 16
 
+T = TypeVar("T")
+Types = Callable[[Spelling, Spelling], tuple[str, str]]  # (old, new) spellings -> (before, after)
+
 
 def transition(subject: Subject, before: str, after: str) -> str:
     """``Usage.output_tokens: int -> int | None`` in the subject's own spelling."""
-    if subject.kind in ("class", "result"):
+    if subject.kind in ("class", "result") and subject.also is None:
         return f"`{subject.code()}: {before} -> {after}`"
     return f"{subject.render()}: `{before}` -> `{after}`"
+
+
+def _transition_or_same(subject: Subject, types: tuple[str, str]) -> str:
+    before, after = types
+    if before == after:
+        return f"{subject.render()}: still `{after}` in Python"
+    return transition(subject, before, after)
 
 
 def _values(values: Iterable[object]) -> str:
@@ -118,6 +133,25 @@ class SchemaComparer:
     def __init__(self, host: "_Comparer") -> None:
         self.host = host
 
+    def sided(
+        self, where: "Where", payload: Callable[[Spelling, Spelling], T], say: Callable[[Subject, T], str],
+        merge: bool = True,
+    ) -> str:
+        """Python words for a change at ``where``, for each side of the package that has it.
+
+        ``payload`` is what a side spells its own way (types, from the old and the
+        new version's spelling); ``say`` words it for a subject. A class both sides
+        reach gets one clause naming both classes when the payloads agree and
+        ``merge`` allows, else one clause per side.
+        """
+        found = [(side, payload(*self.host.spellings(side, where))) for side in where.subject.sides()]
+        if merge and len({repr(p) for _, p in found}) == 1:
+            return say(where.subject, found[0][1])
+        return "; ".join(dict.fromkeys(say(side, p) for side, p in found))
+
+    def transition(self, where: "Where", types: Types) -> str:
+        return self.sided(where, types, lambda subject, pair: transition(subject, *pair))
+
     # -- entry point ------------------------------------------------------------------
 
     def node(self, old: Node, new: Node, where: "Where") -> None:
@@ -190,9 +224,13 @@ class SchemaComparer:
             return
         rule = "schema.became-nullable" if new.nullable else "schema.not-nullable"
         text = "now allows null" if new.nullable else "no longer allows null"
-        before = py_type(replace(old, nullable=old.nullable), where.context)
-        after = py_type(replace(old, nullable=new.nullable), where.context)
-        self.host.emit(rule, where, text, transition(where.subject, before, after))
+
+        def types(spelling: Spelling, _: Spelling) -> tuple[str, str]:
+            # Both spelled from the old schema: other differences are reported on their own.
+            before = py_type(replace(old, nullable=old.nullable), where.context, spelling)
+            return before, py_type(replace(old, nullable=new.nullable), where.context, spelling)
+
+        self.host.emit(rule, where, text, self.transition(where, types))
 
     def refs(self, old: Ref, new: Ref, where: "Where") -> None:
         host = self.host
@@ -201,17 +239,15 @@ class SchemaComparer:
         if host.can_pair(old.name, new.name):
             host.pair(old.name, new.name)
             return
-        before, after = naming.class_name(old.name), naming.class_name(new.name)
+        python = self.sided(
+            where, lambda o, n: (o.component(old.name), n.component(new.name)), _transition_or_same,
+        )
         if self.same_structure(old.name, new.name):
             host.emit(
-                "schema.ref-changed", where, f"`$ref` `{old.name}` -> `{new.name}` (same structure)",
-                transition(where.subject, before, after),
+                "schema.ref-changed", where, f"`$ref` `{old.name}` -> `{new.name}` (same structure)", python,
             )
         else:
-            host.emit(
-                "schema.type-changed", where, f"`$ref` `{old.name}` -> `{new.name}`",
-                transition(where.subject, before, after),
-            )
+            host.emit("schema.type-changed", where, f"`$ref` `{old.name}` -> `{new.name}`", python)
 
     def same_structure(self, old_name: str, new_name: str) -> bool:
         """Whether the old component accepts just what the new one does (docs aside)."""
@@ -266,7 +302,7 @@ class SchemaComparer:
                 rule = "schema.type-changed"
         self.host.emit(
             rule, where, f"type {_word(old)} -> {_word(new)}",
-            transition(where.subject, py_type(old, where.context), py_type(new, where.context)),
+            self.transition(where, lambda o, n: (py_type(old, where.context, o), py_type(new, where.context, n))),
         )
 
     def scalar(self, old: Scalar, new: Scalar, where: "Where") -> None:
@@ -281,10 +317,9 @@ class SchemaComparer:
             self.kind_change(old, new, where, rule)
             return
         if old.format != new.format:
-            before, after = py_type(old, where.context), py_type(new, where.context)
-            python = (
-                f"{subject.render()}: still `{after}` in Python" if before == after
-                else transition(subject, before, after)
+            python = self.sided(
+                where, lambda o, n: (py_type(old, where.context, o), py_type(new, where.context, n)),
+                _transition_or_same,
             )
             host.emit("schema.format-changed", where, f"format `{old.format}` -> `{new.format}`", python)
         self.enum(old, new, where)
@@ -292,35 +327,27 @@ class SchemaComparer:
 
     def enum(self, old: Scalar, new: Scalar, where: "Where") -> None:
         host, subject = self.host, where.subject
-        before_type, after_type = py_type(old, where.context), py_type(new, where.context)
         if old.enum is None and new.enum is None:
             return
+        both = self.transition(where, lambda o, n: (py_type(old, where.context, o), py_type(new, where.context, n)))
         if old.enum is None or new.enum is None:
             rule = "schema.type-narrowed" if old.enum is None else "schema.type-widened"
             text = "now limited to listed values" if old.enum is None else "no longer limited to listed values"
-            host.emit(rule, where, text, transition(subject, before_type, after_type))
+            host.emit(rule, where, text, both)
             return
         gone = [v for v in old.enum if v not in new.enum]
         came = [v for v in new.enum if v not in old.enum]
         if len(old.enum) == 1 and len(new.enum) == 1 and gone:
-            host.emit(
-                "schema.const-changed", where, f"constant {old.enum[0]!r} -> {new.enum[0]!r}",
-                transition(subject, before_type, after_type),
-            )
+            host.emit("schema.const-changed", where, f"constant {old.enum[0]!r} -> {new.enum[0]!r}", both)
             return
         short = len(old.enum) <= _ENUM_SHOWN and len(new.enum) <= _ENUM_SHOWN
         bare = replace(old, nullable=False), replace(new, nullable=False)
+        values = self.transition(where, lambda o, n: (py_type(bare[0], spelling=o), py_type(bare[1], spelling=n)))
         if gone:
-            python = (
-                transition(subject, py_type(bare[0]), py_type(bare[1])) if short
-                else f"{subject.render()}: `Literal` loses {_values(gone)}"
-            )
+            python = values if short else f"{subject.render()}: `Literal` loses {_values(gone)}"
             host.emit("enum.value-removed", where, f"enum values removed: {_values(gone)}", python)
         if came:
-            python = (
-                transition(subject, py_type(bare[0]), py_type(bare[1])) if short
-                else f"{subject.render()}: `Literal` gains {_values(came)}"
-            )
+            python = values if short else f"{subject.render()}: `Literal` gains {_values(came)}"
             host.emit("enum.value-added", where, f"new enum values: {_values(came)}", python)
 
     def bounds(self, old_bounds: tuple[tuple[str, object], ...], new_bounds: tuple[tuple[str, object], ...], where: "Where") -> None:
@@ -360,8 +387,12 @@ class SchemaComparer:
         elif old.additional is not None or new.additional is not None:
             rule = "schema.type-widened" if new.additional is not None else "schema.type-narrowed"
             text = "now accepts" if new.additional is not None else "no longer accepts"
-            extra = py_type(new.additional or old.additional, where.context + "Value")
-            host.emit(rule, where, f"{text} additional properties", f"{where.subject.render()} {text} extra keys of `{extra}`")
+            extra = new.additional or old.additional
+            python = self.sided(
+                where, lambda o, n: py_type(extra, where.context + "Value", n if new.additional is not None else o),
+                lambda subject, spelled: f"{subject.render()} {text} extra keys of `{spelled}`",
+            )
+            host.emit(rule, where, f"{text} additional properties", python)
         before = {p.name: p for p in old.properties}
         after = {p.name: p for p in new.properties}
         gone = [name for name in before if name not in after]
@@ -372,10 +403,9 @@ class SchemaComparer:
         for old_name, new_name in renamed:
             a, b = before[old_name], after[new_name]
             place = where.child(f".{new_name}", ("prop", b.python_name), where.context + naming.class_name(new_name), a.node.pointer, b.node.pointer)
-            was = where.subject.add(("prop", a.python_name)).render()
             host.emit(
                 "field.renamed", place, f"property `{old_name}` renamed to `{new_name}`",
-                f"{was} renamed to {place.subject.render()}",
+                self.renamed(where, a.python_name, b.python_name),
             )
         done = {name for pair in renamed for name in pair}
         for name in gone:
@@ -387,16 +417,29 @@ class SchemaComparer:
             if name not in done:
                 self.added_field(after[name], new, where)
 
+    def renamed(self, where: "Where", before: str, after: str) -> str:
+        """``X.before`` renamed to ``X.after``, for each class the parent at ``where`` is."""
+        return self.sided(
+            where, lambda o, n: None,
+            lambda s, _: f"{s.add(('prop', before)).render()} renamed to {s.add(('prop', after)).render()}",
+            merge=False,
+        )
+
     def added_field(self, prop: Prop, new: Object, where: "Where") -> None:
         required = prop.name in new.required
         context = where.context + naming.class_name(prop.name)
         place = where.child(f".{prop.name}", ("prop", prop.python_name), context, where.old + ("properties", prop.name), prop.node.pointer)
-        subject = place.subject
-        if subject.kind == "args":
+        if place.subject.kind == "args":
             state = "required" if required else "optional"
-            python = f"{subject.render()} added (`{py_type(prop.node, context)}`, {state})"
+            python = self.sided(
+                place, lambda o, n: py_type(prop.node, context, n),
+                lambda subject, spelled: f"{subject.render()} added (`{spelled}`, {state})",
+            )
         else:
-            python = f"`{subject.code()}: {field_type(prop.node, required, subject.request_style, context)}` added"
+            python = self.sided(
+                place, lambda o, n: field_type(prop.node, required, context, n),
+                lambda subject, spelled: f"`{subject.code()}: {spelled}` added", merge=False,
+            )
         rule = "field.added-required" if required else "field.added"
         self.host.emit(rule, place, f"new {'required ' if required else ''}property `{prop.name}`", python)
 
@@ -411,16 +454,15 @@ class SchemaComparer:
             if subject.kind == "args":
                 python = f"{subject.render()} is now {state}"
             else:
-                python = transition(
-                    subject,
-                    field_type(before.node, was, subject.request_style, context),
-                    field_type(after.node, now, subject.request_style, context),
+                python = self.transition(
+                    place,
+                    lambda o, n: (field_type(before.node, was, context, o), field_type(after.node, now, context, n)),
                 )
             self.host.emit(f"field.became-{state}", place, f"property `{name}` became {state}", python)
         if before.python_name != after.python_name:
             self.host.emit(
                 "python.renamed", place, f"x-python-name `{before.python_name}` -> `{after.python_name}`",
-                f"{where.subject.add(('prop', before.python_name)).render()} renamed to {subject.render()}",
+                self.renamed(where, before.python_name, after.python_name),
             )
         self.node(before.node, after.node, place)
 
@@ -520,15 +562,23 @@ class SchemaComparer:
         if pair.new is None:
             assert pair.old is not None
             place = where.child(f"<{label}>", ("member", label), context, pair.old.pointer, where.new)
+            old_member = pair.old
             host.emit(
                 "union.member-removed", place, f"union member {label} removed",
-                f"{where.subject.render()} loses member `{py_type(pair.old, context)}`",
+                self.sided(
+                    where, lambda o, n: py_type(old_member, context, o),
+                    lambda subject, spelled: f"{subject.render()} loses member `{spelled}`",
+                ),
             )
         elif pair.old is None:
             place = where.child(f"<{label}>", ("member", label), context, where.old, pair.new.pointer)
+            new_member = pair.new
             host.emit(
                 "union.member-added", place, f"new union member {label}",
-                f"{where.subject.render()} gains member `{py_type(pair.new, context)}`",
+                self.sided(
+                    where, lambda o, n: py_type(new_member, context, n),
+                    lambda subject, spelled: f"{subject.render()} gains member `{spelled}`",
+                ),
             )
         else:
             place = where.child(f"<{label}>", ("member", label), context, pair.old.pointer, pair.new.pointer)

@@ -1,4 +1,4 @@
-"""The ``x-`` extensions the generator reads (notes/CONTRACTS.md), checked where present.
+"""The ``x-`` extensions the generator reads (documented in spec/README.md), checked where present.
 
 Codes: ``x-variants`` E220, ``x-streaming`` E221, ``x-exception`` E222,
 ``x-python-name`` E223, ``x-codegen``/``x-resource``/``x-method`` E224 (which
@@ -92,7 +92,7 @@ def _codegen(doc: Document) -> Iterator[Diagnostic]:
 
 
 def _base_method(op: Operation) -> tuple[str, str] | None:
-    """The (resource, method) an operation becomes, by the fallbacks in CONTRACTS.md."""
+    """The (resource, method) an operation becomes, by the fallbacks documented in spec/README.md."""
     resource, method = op.node.get("x-resource"), op.node.get("x-method")
     if not isinstance(resource, str):
         tags = op.node.get("tags")

@@ -9,12 +9,15 @@ is reused as it is.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Iterable
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 from generator.diagnostics import GeneratorError
 
@@ -29,15 +32,17 @@ __all__ = [
     "reusable",
 ]
 
+# Recorded in PROVENANCE.json and in the reuse hash: another black may format differently.
+BLACK_VERSION = importlib.metadata.version("black")
 LINE_LENGTH = 100
 BLACK_MODE = black.Mode(
-    target_versions={black.TargetVersion.PY39},
+    target_versions={TargetVersion.PY39},
     line_length=LINE_LENGTH,
     is_pyi=False,
 )
 # Stubs (``.pyi``): black's stub style (no blank lines between overloads, ``...`` bodies).
 BLACK_PYI_MODE = black.Mode(
-    target_versions={black.TargetVersion.PY39},
+    target_versions={TargetVersion.PY39},
     line_length=LINE_LENGTH,
     is_pyi=True,
 )
@@ -91,7 +96,7 @@ def _format_one(item: tuple[str, str], mode: black.Mode = BLACK_MODE) -> str:
     path, text = item
     try:
         return black.format_str(text, mode=mode)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         raise TemplateOutputError(
             f"{path}: the rendered template is not valid Python ({exc}); "
             "if you override templates (--templates), check yours"
@@ -107,5 +112,5 @@ def format_python(items: Iterable[tuple[str, str]], mode: black.Mode = BLACK_MOD
         return list(pool.map(partial(_format_one, mode=mode), batch, chunksize=16))
 
 
-BLACK_SALT = f"black {black.__version__} line-length {LINE_LENGTH} py39"
+BLACK_SALT = f"black {BLACK_VERSION} line-length {LINE_LENGTH} py39"
 BLACK_PYI_SALT = f"{BLACK_SALT} pyi"

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import black
 from jinja2 import Environment
 
 from generator import __version__, docs, fmt, stubs
@@ -167,7 +166,7 @@ def _provenance(api: Api, roots: dict[str, str]) -> bytes:
     record = {
         "generator": "messages-codegen",
         "generator_version": __version__,
-        "black_version": black.__version__,
+        "black_version": fmt.BLACK_VERSION,
         "spec": api.spec_path,
         "spec_sha256": api.spec_sha256,
         "targets": {target: root.rstrip("/") or "." for target, root in roots.items()},

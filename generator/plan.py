@@ -432,14 +432,14 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     doc_lines = [op.summary or f"{op.method.upper()} {op.path}"]
     if op.description and op.description != op.summary:
         doc_lines += ["", op.description]
-    documented = [p for p in params if p["description"]]
+    documented = [view for view in params if view["description"]]
     if documented:
         doc_lines += ["", "Args:"]
-        for p in documented:
-            first, *rest = p["description"].splitlines() or [""]
-            doc_lines.append(f"  {p['py_name']}: {first}")
+        for view in documented:
+            first, *rest = view["description"].splitlines() or [""]
+            doc_lines.append(f"  {view['py_name']}: {first}")
             doc_lines.extend(f"    {line}" if line else "" for line in rest)
-    view: dict[str, Any] = {
+    method: dict[str, Any] = {
         "name": binding.name,
         "http_method": op.method,
         "path": path_expr,
@@ -458,18 +458,18 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "stream": None,
     }
     if stream is not None:
-        view["stream"] = {
+        method["stream"] = {
             "flag_py": stream.flag_py_name,
             "event": results.render(stream.event_type),
             "helper": stream.helper,
         }
-        view["helper_doc"] = docstring(
+        method["helper_doc"] = docstring(
             f"Like `{binding.name}(..., {stream.flag_py_name}=True)`, accumulating the events "
             "into the final message.\n\nUse as a context manager; iterate it for the events, or call "
             "`get_final_message()`.",
             "        ",
         )
-    return view
+    return method
 
 
 def _param_view(py_name: str, type_expr: ir.TypeExpr, required: bool, writer: TypeWriter,

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import black
+from black.parsing import InvalidInput
 
 from generator import ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
@@ -297,7 +298,7 @@ class Pages(Site):
         source = f"from {api.package} import {api.client_name}\n\nclient = {api.client_name}()\n{body}"
         try:
             source = black.format_str(source, mode=black.Mode(line_length=88))
-        except black.InvalidInput:  # pragma: no cover - names come validated
+        except InvalidInput:  # pragma: no cover - names come validated
             pass
         return fenced(source, "python")
 

@@ -123,7 +123,7 @@ def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str |
         name = match.group(1) if match else short(error.message)
         return "E101", f"{what} is missing the required field `{name}`", None
     if error.validator == "type":
-        expected = error.validator_value
+        expected: Any = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_ARTICLES.get(n, str(n)) for n in names)
         return "E102", f"{what} must be {wanted}, not {json_type(error.instance)}", None
@@ -131,7 +131,7 @@ def _describe(error: ValidationError, pointer: Pointer) -> tuple[str, str, str |
         e.validator == "required" and list(e.absolute_path) == list(error.absolute_path)
         for e in error.context
     ):
-        fields = ", ".join(f"`{n}`" for e in error.context for n in e.validator_value)
+        fields = ", ".join(f"`{n}`" for e in error.context for n in _names(e.validator_value))
         return "E101", f"{what} needs one of {fields}", None
     hint = None
     if pointer[-1:] == ("required",) and "parameters" in pointer:
@@ -182,8 +182,14 @@ def _search(pattern: str, key: str) -> bool:
 # The keyword pass, with locations.
 
 
+def _names(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 class _Failure(OpenAPIValidationError):
     """An exception from the keyword pass, turned into an error where it happened."""
+
+    spec_parts: object = None
 
     def __init__(self, exc: Exception) -> None:
         super().__init__(f"{type(exc).__name__}: {exc}")

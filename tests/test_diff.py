@@ -23,9 +23,13 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.build import build_api
 from generator.cli import cli
-from generator.diff import RULES, DiffReport, diff_specs, render
+from generator.diff import RULES, DiffReport, diff_specs, normalize, render
+from generator.diff.compare import _reach
+from generator.diff.python import component_names
 from generator.loader import load_spec, load_text
+from generator.typemap import schema_names
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "diff_cases"
@@ -110,7 +114,8 @@ def test_messages_evolution_classifies_each_step() -> None:
         ("enum.value-added", "StopReason"): ("compatible", "minor", "response"),
         ("union.member-added", "ContentBlock<redacted_thinking>"): ("compatible", "minor", "response"),
         ("component.added", "RedactedThinkingBlock"): ("compatible", "minor", "response"),
-        ("component.renamed", "MetadataParam"): ("compatible", "major", "request"),
+        # Request-only: the TypedDict is `MetadataParam` before and after, so nothing breaks.
+        ("component.renamed", "MetadataParam"): ("compatible", "minor", "request"),
         ("field.became-optional", "Usage.output_tokens"): ("breaking", "major", "response"),
         ("field.became-required", "ThinkingConfigEnabledParam.budget_tokens"): ("breaking", "major", "request"),
         ("field.became-optional", "ToolParam.description"): ("compatible", "minor", "request"),
@@ -123,7 +128,9 @@ def test_messages_evolution_speaks_python() -> None:
     python = {c.path: c.python for c in diff_case("messages_evolution").changes}
     assert python["MessageCreateParams.top_k"] == "`client.messages.create(top_k=...)` removed"
     assert python["Usage.output_tokens"] == "`Usage.output_tokens: int -> int | None`"
-    assert python["MetadataParam"] == "`Metadata` renamed to `MetadataParam`"
+    assert python["MetadataParam"] == "unchanged: both names are the class `MetadataParam`"
+    # Named as users import it: a schema only requests use is a TypedDict `...Param`.
+    assert python["Base64ImageSource.media_type"].startswith("`Base64ImageSourceParam.media_type: ")
     assert python["POST /v1/messages response 529"] == "`client.messages.create()` may raise `OverloadedError` (529)"
     reasons = {c.path: c.reason for c in diff_case("messages_evolution").changes}
     assert "accept enum values they do not know" in (reasons["StopReason"] or "")
@@ -145,6 +152,34 @@ def test_locations_point_into_both_versions() -> None:
     assert old_lines[usage.old.line - 1].strip() == "output_tokens:"
     assert new_lines[usage.new.line - 1].strip() == "output_tokens:"
     assert (usage.old.col, usage.new.col) == (9, 9)
+
+
+def test_a_class_both_sides_use_is_named_on_each_side() -> None:
+    python = {c.path: c.python for c in diff_case("names_per_side").changes}
+    assert python["Usage.output_tokens"] == (
+        "`Usage.output_tokens: int -> int | None`; `UsageParam.output_tokens: int -> NotRequired[int]`"
+    )
+    # Alike on both sides: said once, naming both classes.
+    assert python["Usage.input_tokens"].startswith("`Usage.input_tokens` / `UsageParam.input_tokens`: minimum 0 -> 1")
+    assert python["ConfigParams.mode"].startswith("`ConfigParamsModel.mode` / `ConfigParams.mode`: ")
+    assert python["Kind"] == "`Kind: Literal['a', 'b'] -> Literal['a', 'b', 'c']`"  # an enum has one name
+    # Arguments of a method take their inline classes' names from the operation.
+    assert python["ItemCreateParams.source"] == (
+        "`client.items.create(source=...)` added (`CreateItemParamsSourceParam`, optional)"
+    )
+    renames = {c.path: c for c in diff_case("names_per_side").changes if c.rule == "component.renamed"}
+    assert (renames["Metadata"].bump, renames["TagParam"].bump) == ("major", "minor")
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+@pytest.mark.parametrize("side", ["old.yaml", "new.yaml"])
+def test_component_names_are_the_generators(name: str, side: str) -> None:
+    """The report names each component exactly as the generated package does, on each side."""
+    spec = load_spec(CASES / name / side)
+    model = normalize(spec)
+    reported = component_names(spec, model, _reach(model))
+    generated = {schema.name: schema_names(schema) for schema in build_api(spec).schemas}
+    assert reported == {name: generated[name] for name in reported}
 
 
 # -- properties that hold for any spec ---------------------------------------------------------
@@ -249,7 +284,7 @@ def test_cli_text_is_the_default(run) -> None:  # type: ignore[no-untyped-def]
     result = run(*_pair("messages_evolution"))
     assert result.exit_code == 0
     first = result.stdout.splitlines()[0]
-    assert first.endswith("14 changes (6 breaking, 5 new, 2 changed, 1 docs); suggested version bump: major")
+    assert first.endswith("14 changes (5 breaking, 5 new, 3 changed, 1 docs); suggested version bump: major")
     assert "  [field.removed] MessageCreateParams.top_k (request; wire: breaking)" in result.stdout
     assert "    python: `client.messages.create(top_k=...)` removed" in result.stdout
     assert "    at:     tests/diff_cases/messages_evolution/old.yaml:85:9 -> " in result.stdout

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
 
 from generator import naming
 from generator.diff import schemas
@@ -78,8 +77,8 @@ class _Comparer:
         self.queued: set[tuple[str, str]] = set()
         self.old_reach, self.new_reach = _reach(old), _reach(new)
         # What the generator calls each component in each version (per side).
-        self.old_names = component_names(old, _raw_schemas(old_spec), self.old_reach)
-        self.new_names = component_names(new, _raw_schemas(new_spec), self.new_reach)
+        self.old_names = component_names(old_spec, old, self.old_reach)
+        self.new_names = component_names(new_spec, new, self.new_reach)
         self.old_roots, self.new_roots = _body_roots(old), _body_roots(new)
         self.alike_cache: dict[tuple[str, str], bool] = {}
         self.assumed: set[tuple[str, str]] = set()
@@ -187,15 +186,19 @@ class _Comparer:
         cls = naming.class_name(new_name)
         names = self.names_at(old_name, new_name, directions)
         roots = self.new_roots.get(new_name) or self.old_roots.get(old_name)
-        if directions == REQUEST:
-            param = names.param or cls
-            subject = Subject("args", roots[0], (), True, owner=param) if roots else Subject("class", param, (), True)
+        context = cls
+        if directions == REQUEST and roots:
+            # Keyword arguments: their inline classes are named after the operation.
+            method, context = roots[0]
+            subject = Subject("args", method, (), True, owner=names.param or cls)
+        elif directions == REQUEST:
+            subject = Subject("class", names.param or cls, (), True)
         elif names.model and names.param and names.model != names.param:
             subject = Subject("class", names.model, (), False, also=names.param)
         else:
             subject = Subject("class", names.model or cls, (), False)
         return Where(
-            new_name, directions, subject, cls,
+            new_name, directions, subject, context,
             ("components", "schemas", old_name), ("components", "schemas", new_name),
         )
 
@@ -432,12 +435,6 @@ def _object_like(node: Node) -> bool:
 # -- Python names of components ----------------------------------------------------------
 
 
-def _raw_schemas(spec: Spec) -> Mapping[str, Any]:
-    components = spec.data.get("components")
-    found = components.get("schemas") if isinstance(components, dict) else None
-    return found if isinstance(found, dict) else {}
-
-
 def _listed(names: SchemaNames) -> set[str]:
     return {name for name in (names.model, names.param) if name}
 
@@ -514,11 +511,17 @@ def _reach(model: Model) -> dict[str, frozenset[Direction]]:
     return {name: frozenset(sides) for name, sides in result.items()}
 
 
-def _body_roots(model: Model) -> dict[str, list[str]]:
-    """Components that are a whole request body: their fields are a method's keyword arguments."""
-    roots: dict[str, set[str]] = {}
+def _body_roots(model: Model) -> dict[str, list[tuple[str, str]]]:
+    """Components that are a whole request body: their fields are a method's keyword arguments.
+
+    Each root is (method, context): the generator names the inline classes of
+    the arguments after the operation (``<OperationId>Params<Field>``), not
+    after the component.
+    """
+    roots: dict[str, set[tuple[str, str]]] = {}
     for op in model.operations.values():
         for node in (op.body.content.values() if op.body else ()):
             if isinstance(node, Ref):
-                roots.setdefault(node.name, set()).add(op.python_methods[0])
+                context = naming.class_name(op.operation_id) + "Params"
+                roots.setdefault(node.name, set()).add((op.python_methods[0], context))
     return {name: sorted(methods) for name, methods in roots.items()}

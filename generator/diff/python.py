@@ -16,6 +16,7 @@ from typing import Any, Iterable, Literal, Mapping
 
 from generator import naming
 from generator.diff.model import AnyValue, Array, Model, Node, Object, Ref, Scalar, UnionOf
+from generator.loader import Spec
 from generator.typemap import SchemaNames, python_names
 
 __all__ = [
@@ -25,7 +26,6 @@ __all__ = [
     "component_names",
     "field_type",
     "literal",
-    "pick",
     "py_type",
     "shape",
     "short_hash",
@@ -40,7 +40,7 @@ Part = tuple[Literal["prop", "item", "value", "member"], str]
 Side = Literal["model", "param"]
 
 
-def pick(names: SchemaNames, side: Side) -> str:
+def _pick(names: SchemaNames, side: Side) -> str:
     """The name a schema has on ``side``; one the side does not reach still has its other name."""
     chosen = names.model if side == "model" else names.param
     found = chosen or names.model or names.param
@@ -48,15 +48,16 @@ def pick(names: SchemaNames, side: Side) -> str:
     return found
 
 
-def component_names(
-    model: Model, raw_schemas: Mapping[str, Any], reach: Mapping[str, Iterable[str]]
-) -> dict[str, SchemaNames]:
+def component_names(spec: Spec, model: Model, reach: Mapping[str, Iterable[str]]) -> dict[str, SchemaNames]:
     """Every component's Python names in one version, by the generator's rule.
 
     ``reach`` gives the directions (request, response) each component is reached
-    from; ``raw_schemas`` is ``components.schemas`` as written, which tells an
-    enum (one name on both sides) from a ``const`` (an alias, named per side).
+    from; the spec as written tells an enum (one name on both sides) from a
+    ``const`` (an alias, named per side).
     """
+    components = spec.data.get("components")
+    raw = components.get("schemas") if isinstance(components, dict) else None
+    raw_schemas: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
     found = {}
     for name, node in model.components.items():
         sides = set(reach.get(name, ()))
@@ -93,10 +94,10 @@ class Spelling:
 
     def component(self, name: str) -> str:
         names = self.components.get(name) or python_names(naming.class_name(name), False, False, False)
-        return pick(names, self.side)
+        return _pick(names, self.side)
 
     def inline(self, context: str) -> str:
-        return pick(python_names(context, self.request, self.response, False), self.side)
+        return _pick(python_names(context, self.request, self.response, False), self.side)
 
 
 # Response-model spelling with no knowledge of a version: for labels.

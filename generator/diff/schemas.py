@@ -144,10 +144,10 @@ class SchemaComparer:
         reach gets one clause naming both classes when the payloads agree and
         ``merge`` allows, else one clause per side.
         """
-        found = [(side, payload(*self.host.spellings(side, where))) for side in where.subject.sides()]
+        found = [(one, payload(*self.host.spellings(one, where))) for one in where.subject.sides()]
         if merge and len({repr(p) for _, p in found}) == 1:
             return say(where.subject, found[0][1])
-        return "; ".join(dict.fromkeys(say(side, p) for side, p in found))
+        return "; ".join(dict.fromkeys(say(one, p) for one, p in found))
 
     def transition(self, where: "Where", types: Types) -> str:
         return self.sided(where, types, lambda subject, pair: transition(subject, *pair))

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from generator import ir, naming
 from generator.diagnostics import Diagnostic, SpecError
-from generator.graph import schema_cycles
+from generator.graph import schema_cycles, schema_refs, type_refs
 from generator.loader import Pointer, Spec
 
 __all__ = ["build_api"]
@@ -626,35 +626,14 @@ class _Builder:
         return tuple(result)
 
     def reach(self, type_expr: ir.TypeExpr, seen: set[str]) -> None:
-        for name in _refs(type_expr):
-            if name in seen or name not in self.named:
+        """Add to ``seen`` every named schema ``type_expr`` leads to."""
+        pending = [name for name in type_refs(type_expr) if name in self.named]
+        while pending:
+            name = pending.pop()
+            if name in seen:
                 continue
             seen.add(name)
-            match self.named[name]:
-                case ir.ObjectSchema(fields=fields, additional=additional):
-                    for f in fields:
-                        self.reach(f.type, seen)
-                    if additional is not None:
-                        self.reach(additional, seen)
-                case ir.UnionSchema(union=union):
-                    self.reach(union, seen)
-                case ir.AliasSchema(target=target):
-                    self.reach(target, seen)
-                case ir.EnumSchema():
-                    pass
-
-
-def _refs(type_expr: ir.TypeExpr) -> Iterator[str]:
-    match type_expr:
-        case ir.Ref(name=name):
-            yield name
-        case ir.ListOf(item=inner) | ir.MapOf(value=inner) | ir.Nullable(inner=inner):
-            yield from _refs(inner)
-        case ir.UnionOf(members=members):
-            for m in members:
-                yield from _refs(m.type)
-        case _:
-            pass
+            pending.extend(n for n in schema_refs(self.named[name]) if n in self.named)
 
 
 def _resource_tree(operations: tuple[ir.Operation, ...]) -> tuple[ir.Resource, ...]:

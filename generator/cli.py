@@ -78,51 +78,29 @@ def _settings() -> dict[str, object]:
     return section if isinstance(section, dict) else {}
 
 
+_SPEC_OPTION = click.option("--spec", "spec", default=None, type=click.Path(dir_okay=False),
+                            help="The spec to generate from.  [default: spec/messages.yaml]")
+_TEMPLATES_OPTION = click.option("--templates", "templates", default=None,
+                                 type=click.Path(file_okay=False, exists=True),
+                                 help="A directory whose templates override ours, one by one, by name.")
+_CHECK_OPTION = click.option("--check", is_flag=True,
+                             help="Write nothing; report drift and exit 1 if the output would change.")
+
+
 @cli.command()
-@click.option("--spec", "spec", default=None, type=click.Path(dir_okay=False),
-              help="The spec to generate from.  [default: spec/messages.yaml]")
+@_SPEC_OPTION
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False),
               help="The directory to generate into.  [default: generated]")
-@click.option("--templates", "templates", default=None,
-              type=click.Path(file_okay=False, exists=True),
-              help="A directory whose templates override ours, one by one, by name.")
-@click.option("--check", is_flag=True,
-              help="Write nothing; report drift and exit 1 if the output would change.")
+@_TEMPLATES_OPTION
+@_CHECK_OPTION
 def generate(spec: str | None, out: str | None, templates: str | None, check: bool) -> None:
-    """Generate the client package from the spec.
+    """Generate the client package, its stubs and its docs from the spec.
 
     Settings not given as options are read from [tool.messages-codegen] in
     ./pyproject.toml (keys: spec, out, templates).
     """
-    from generator.pipeline import generate as run
-
-    settings = _settings()
-    spec = spec or str(settings.get("spec", DEFAULT_SPEC))
-    out = out or str(settings.get("out", "generated"))
-    templates = templates or (str(settings["templates"]) if "templates" in settings else None)
-    try:
-        result = run(
-            Path(spec), Path(out), templates=Path(templates) if templates else None,
-            check=check, display_path=spec,
-        )
-    except GeneratorError as exc:
-        _fail(exc)
-        return
-    if result.warnings:
-        click.echo(format_diagnostics(result.warnings), nl=False, err=True)
-    if check:
-        assert result.drift is not None
-        if result.drift:
-            click.echo(result.drift.report(), nl=False)
-            click.echo(f"{out}: out of date; run `messages-codegen generate` to update it", err=True)
-            sys.exit(1)
-        click.echo(f"{out}: up to date ({len(result.files)} files)", err=True)
-        return
-    click.echo(
-        f"{out}: {len(result.written)} written, {len(result.unchanged)} unchanged, "
-        f"{len(result.removed)} removed",
-        err=True,
-    )
+    out = out or str(_settings().get("out", "generated"))
+    _run(None, spec, out, templates, check, "messages-codegen generate")
 
 
 @cli.command()
@@ -159,9 +137,15 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
         sys.exit(1)
 
 
-def _one_target(target: str, spec: str | None, out: str, templates: str | None, check: bool) -> None:
-    """Generate one target alone into ``out``: what `stubs` and `docs` share."""
-    from generator.pipeline import generate as run
+def _run(
+    target: str | None, spec: str | None, out: str, templates: str | None, check: bool,
+    again: str,
+) -> None:
+    """Generate ``target`` (every target when None) into ``out``, and report.
+
+    ``again`` is the command that brings ``out`` up to date, for the drift message.
+    """
+    from generator.pipeline import TARGETS, generate as run
 
     settings = _settings()
     spec = spec or str(settings.get("spec", DEFAULT_SPEC))
@@ -169,7 +153,7 @@ def _one_target(target: str, spec: str | None, out: str, templates: str | None, 
     try:
         result = run(
             Path(spec), Path(out), templates=Path(templates) if templates else None,
-            check=check, display_path=spec, targets=(target,),
+            check=check, display_path=spec, targets=(target,) if target else TARGETS,
         )
     except GeneratorError as exc:
         _fail(exc)
@@ -180,7 +164,7 @@ def _one_target(target: str, spec: str | None, out: str, templates: str | None, 
         assert result.drift is not None
         if result.drift:
             click.echo(result.drift.report(), nl=False)
-            click.echo(f"{out}: out of date; run `messages-codegen {target} --out {out}`", err=True)
+            click.echo(f"{out}: out of date; run `{again}` to update it", err=True)
             sys.exit(1)
         click.echo(f"{out}: up to date ({len(result.files)} files)", err=True)
         return
@@ -189,15 +173,6 @@ def _one_target(target: str, spec: str | None, out: str, templates: str | None, 
         f"{len(result.removed)} removed",
         err=True,
     )
-
-
-_SPEC_OPTION = click.option("--spec", "spec", default=None, type=click.Path(dir_okay=False),
-                            help="The spec to generate from.  [default: spec/messages.yaml]")
-_TEMPLATES_OPTION = click.option("--templates", "templates", default=None,
-                                 type=click.Path(file_okay=False, exists=True),
-                                 help="A directory whose templates override ours, one by one, by name.")
-_CHECK_OPTION = click.option("--check", is_flag=True,
-                             help="Write nothing; report drift and exit 1 if the output would change.")
 
 
 @cli.command()
@@ -213,7 +188,7 @@ def stubs(spec: str | None, out: str, templates: str | None, check: bool) -> Non
     package; `pip install OUT` makes mypy and pyright check code against them.
     `messages-codegen generate` writes the same stubs under `<out>/stubs/`.
     """
-    _one_target("stubs", spec, out, templates, check)
+    _run("stubs", spec, out, templates, check, f"messages-codegen stubs --out {out}")
 
 
 @cli.command()
@@ -227,7 +202,7 @@ def docs(spec: str | None, out: str, templates: str | None, check: bool) -> None
 
     `messages-codegen generate` writes the same pages under `<out>/docs/`.
     """
-    _one_target("docs", spec, out, templates, check)
+    _run("docs", spec, out, templates, check, f"messages-codegen docs --out {out}")
 
 
 def main() -> None:

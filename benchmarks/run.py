@@ -327,13 +327,13 @@ def section_stripe(reps: int) -> dict[str, Any]:
     return result
 
 
-def section_scaling(reps: int, sizes: tuple[int, ...]) -> dict[str, Any]:
+def section_scaling(reps: int, sizes: tuple[int, ...], single_run_from: int = 1000) -> dict[str, Any]:
     """Cold runs on synthetic specs; the largest size gets one run per tool (ours takes minutes)."""
     result: dict[str, Any] = {}
     for n in sizes:
         spec = write_spec(n, OUT / "synth" / f"synth-{n}.yaml").relative_to(ROOT)
         runs: dict[str, list[dict[str, Any]]] = {"ours_cold": [], "opc_cold": []}
-        for i in range(reps if n < 1000 else 1):
+        for i in range(reps if n < single_run_from else 1):
             pair = [
                 ("ours_cold", lambda: run_ours(spec, fresh_dir(OUT / "gen" / f"ours-synth-{n}"), f"synth-{n}-ours-{i}")),
                 ("opc_cold", lambda: run_opc(spec, fresh_dir(OUT / "gen" / f"opc-synth-{n}"), f"synth-{n}-opc-{i}")),
@@ -346,7 +346,7 @@ def section_scaling(reps: int, sizes: tuple[int, ...]) -> dict[str, Any]:
         entry["operations"] = {
             "spec": spec_operations(spec),
             "ours_methods": ours_methods(OUT / "gen" / f"ours-synth-{n}"),
-            "opc": opc_operations(OUT / "gen" / f"opc-synth-{n}", OUT / "logs" / f"synth-{n}-opc-{reps - 1}.log"),
+            "opc": opc_operations(OUT / "gen" / f"opc-synth-{n}", OUT / "logs" / f"synth-{n}-opc-{i}.log"),
         }
         result[str(n)] = entry
         log(f"synthetic {n}: ours {entry['ours_cold']['median_wall_s']:.2f}s, opc {entry['opc_cold']['median_wall_s']:.2f}s")
@@ -777,6 +777,8 @@ def table(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Section key in results -> its name for --skip.
+SECTIONS = {"bundled": "gen", "stripe": "stripe", "scaling": "scaling", "profile": "profile", "client": "client"}
 STAGES = ("imports", "load", "validate", "build", "render", "format", "write", "compare")
 
 
@@ -799,6 +801,8 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[],
                         choices=["gen", "stripe", "scaling", "profile", "client"])
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the sections benchmarks/out/results-partial.json already has")
     parser.add_argument("--table-only", action="store_true",
                         help="measure nothing: redo the README table from benchmarks/results.json")
     args = parser.parse_args()
@@ -819,20 +823,35 @@ def main() -> None:
         "versions": versions(),
         "quick": args.quick,
     }
-    if "gen" not in skip:
-        log("generator: bundled spec (cold, --check, unchanged, one-field edit; interleaved)")
-        results["bundled"] = section_bundled(3 if args.quick else 5)
-    if "stripe" not in skip:
-        log("generator: Stripe spec")
-        results["stripe"] = section_stripe(3)
-    if "scaling" not in skip:
-        log("generator: synthetic specs")
-        results["scaling"] = section_scaling(2 if args.quick else 3, SCALING_SIZES[:2] if args.quick else SCALING_SIZES)
-    if "profile" not in skip:
-        log("generator: stage breakdown and profiles")
-        results["profile"] = section_profile(with_stripe="stripe" not in skip)
-    if "client" not in skip:
-        results["client"] = section_client(args.quick)
+    partial = OUT / "results-partial.json"
+    done: dict[str, Any] = {}
+    if args.resume and partial.is_file():
+        done = json.loads(partial.read_text(encoding="utf-8"))
+        log(f"resuming: keeping {', '.join(k for k in SECTIONS if k in done)} from {partial.name}")
+        results.update({k: done[k] for k in ("date", "machine", "versions") if k in done})
+        started -= done.get("elapsed_s", 0.0)
+    sections: dict[str, Callable[[], dict[str, Any]]] = {
+        "bundled": lambda: section_bundled(3 if args.quick else 5),
+        "stripe": lambda: section_stripe(3),
+        "scaling": lambda: section_scaling(
+            2 if args.quick else 3, SCALING_SIZES[:2] if args.quick else SCALING_SIZES),
+        "profile": lambda: section_profile(with_stripe=False),
+        "client": lambda: section_client(args.quick),
+    }
+    for key, run_section in sections.items():
+        if SECTIONS[key] in skip:
+            continue
+        if key in done:
+            results[key] = done[key]
+            continue
+        log(f"section: {key}")
+        try:
+            results[key] = run_section()
+        except Exception as exc:  # keep what the other sections measure
+            log(f"section {key} failed: {type(exc).__name__}: {exc}")
+            results.setdefault("errors", {})[key] = f"{type(exc).__name__}: {exc}"
+        results["elapsed_s"] = time.perf_counter() - started
+        partial.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     results["elapsed_s"] = time.perf_counter() - started
     results["targets"] = targets(results)
     # A quick run is for trying the harness out: it never replaces the recorded results.

@@ -13,13 +13,12 @@ from typing import Any, Iterator
 
 from generator import ir, naming
 from generator.typemap import (
-    SchemaNames,
     TypeWriter,
     docstring,
     literal,
     module_name,
     schema_cycles,
-    schema_names,
+    schema_sides,
     taken_names,
     type_refs,
 )
@@ -100,16 +99,8 @@ def _schema_files(
     cycles: dict[str, int],
     taken: frozenset[str],
 ) -> Iterator[tuple[OutputFile, tuple[str, str]]]:
-    names = schema_names(schema)
-    sides: list[tuple[str, str]] = []
-    if names.model:
-        sides.append(("model", names.model))
-    if names.param and names.param != names.model:
-        sides.append(("param", names.param))
-    for side, py_name in sides:
-        writer = TypeWriter(
-            schemas, side, home=schema.name, cycles=cycles, taken=taken  # type: ignore[arg-type]
-        )
+    for side, py_name in schema_sides(schema):
+        writer = TypeWriter(schemas, side, home=schema.name, cycles=cycles, taken=taken)
         module = module_name(py_name)
         path = f"{pkg}/types/{module}.py"
         match schema:
@@ -557,7 +548,3 @@ def _package_init(api: ir.Api) -> OutputFile:
         "all": sorted(set(exceptions) | set(others)),
         "doc": docstring(doc),
     })
-
-
-def _unused(_: SchemaNames) -> None:  # pragma: no cover - keeps the import explicit for readers
-    return None

@@ -38,7 +38,14 @@ from generator.plan import (
     _resource_module,
     uses_stream_helper,
 )
-from generator.typemap import TypeWriter, docstring, module_name, schema_cycles, schema_names, taken_names
+from generator.typemap import (
+    TypeWriter,
+    docstring,
+    module_name,
+    schema_cycles,
+    schema_sides,
+    taken_names,
+)
 
 __all__ = [
     "RUNTIME_STUBS",
@@ -131,16 +138,8 @@ def _schema_stubs(
     cycles: dict[str, int],
     taken: frozenset[str],
 ) -> Iterator[tuple[OutputFile, tuple[str, str]]]:
-    names = schema_names(schema)
-    sides: list[tuple[str, str]] = []
-    if names.model:
-        sides.append(("model", names.model))
-    if names.param and names.param != names.model:
-        sides.append(("param", names.param))
-    for side, py_name in sides:
-        writer = StaticTypeWriter(
-            schemas, side, home=schema.name, cycles=cycles, taken=taken  # type: ignore[arg-type]
-        )
+    for side, py_name in schema_sides(schema):
+        writer = StaticTypeWriter(schemas, side, home=schema.name, cycles=cycles, taken=taken)
         module = module_name(py_name)
         match schema:
             case ir.ObjectSchema() if side == "model":

@@ -28,6 +28,7 @@ __all__ = [
     "python_names",
     "schema_cycles",
     "schema_names",
+    "schema_sides",
     "schema_refs",
     "taken_names",
     "type_refs",
@@ -84,6 +85,17 @@ def python_names(class_name: str, request: bool, response: bool, is_enum: bool) 
     if request:
         param = class_name if ends_param else f"{class_name}Param"
     return SchemaNames(model=model, param=param)
+
+
+def schema_sides(schema: ir.Schema) -> list[tuple[Side, str]]:
+    """Each side a schema is generated for, with its Python name there (model first)."""
+    names = schema_names(schema)
+    sides: list[tuple[Side, str]] = []
+    if names.model:
+        sides.append(("model", names.model))
+    if names.param and names.param != names.model:
+        sides.append(("param", names.param))
+    return sides
 
 
 def module_name(py_name: str) -> str:

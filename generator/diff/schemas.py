@@ -306,7 +306,7 @@ class SchemaComparer:
         )
 
     def scalar(self, old: Scalar, new: Scalar, where: "Where") -> None:
-        host, subject = self.host, where.subject
+        host = self.host
         if old.type != new.type:
             pair = (old.type, new.type)
             rule = (

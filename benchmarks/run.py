@@ -144,10 +144,23 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     ok = [r for r in runs if r["exit"] == 0] or runs
     keys = ("wall_s", "cpu_s", "maxrss_mb", "tree_pss_peak_mb", "tree_rss_peak_mb")
     summary: dict[str, Any] = {f"median_{k}": median(r[k] for r in ok) for k in keys}
+    written = [r["written"] for r in ok if "written" in r]
+    if written:
+        summary["median_files_written"] = median(written)
     summary["runs"] = len(runs)
     summary["failed_runs"] = sum(1 for r in runs if r["exit"] != 0)
     summary["samples"] = runs
     return summary
+
+
+def resummarize(node: Any) -> Any:
+    """Medians recomputed from the recorded samples (for --table-only after a harness change)."""
+    if isinstance(node, dict):
+        samples = node.get("samples")
+        if isinstance(samples, list) and samples and isinstance(samples[0], dict) and "wall_s" in samples[0]:
+            return {**node, **summarize(samples)}
+        return {k: resummarize(v) for k, v in node.items()}
+    return node
 
 
 def fresh_dir(path: Path) -> Path:
@@ -292,8 +305,6 @@ def section_bundled(reps: int) -> dict[str, Any]:
         log(f"bundled rep {i + 1}/{reps}: " + ", ".join(f"{k} {v[-1]['wall_s']:.2f}s" for k, v in runs.items()))
     result = {k: summarize(v) for k, v in runs.items()}
     result["ours_edit"]["edited_description"] = target
-    result["ours_edit"]["median_files_written"] = median(r.get("written", -1) for r in runs["ours_edit"])
-    result["ours_unchanged"]["median_files_written"] = median(r.get("written", -1) for r in runs["ours_unchanged"])
     result["operations"] = {
         "spec": spec_operations(BUNDLED),
         "ours_methods": ours_methods(OUT / "gen" / "ours-bundled"),
@@ -380,13 +391,23 @@ def section_profile(with_stripe: bool) -> dict[str, Any]:
         stripe_out = fresh_dir(OUT / "gen" / "stages-stripe")
         stripe_out.rmdir()
         result["stages_stripe_cold"] = stage_breakdown(STRIPE, stripe_out)
-    # Import time of the generator's modules, by top-level package (cumulative microseconds).
+    # Import time of the generator and its dependencies, by top-level package.
     proc = subprocess.run(
         [str(OURS_PY), "-X", "importtime", "-c",
          "import generator.cli, generator.pipeline, generator.validate"],
         cwd=ROOT, capture_output=True, text=True,
     )
-    result["generator_imports_ms"] = top_level_imports(proc.stderr, 12)
+    result["generator_imports_self_ms"] = self_time_by_package(proc.stderr, 12)
+    wall = []
+    for _ in range(5):
+        timed = subprocess.run(
+            [str(OURS_PY), "-c", "import time; t = time.perf_counter(); "
+             "import generator.cli, generator.pipeline, generator.validate; "
+             "print(time.perf_counter() - t)"],
+            cwd=ROOT, capture_output=True, text=True,
+        )
+        wall.append(float(timed.stdout.strip() or "nan") * 1000)
+    result["generator_imports_wall_ms"] = median(wall)
     # cProfile of a cold run and a --check run, top 30 by cumulative time, as text.
     for name, extra in (("cold", ()), ("check", ("--check",))):
         target = OUT / "gen" / "profile-bundled"
@@ -417,6 +438,17 @@ def top_level_imports(importtime_stderr: str, top: int) -> dict[str, float]:
         if match and len(match.group(3)) == 1:
             name = match.group(4).split(".")[0]
             totals[name] = totals.get(name, 0.0) + int(match.group(2)) / 1000
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1])[:top])
+
+
+def self_time_by_package(importtime_stderr: str, top: int) -> dict[str, float]:
+    """Milliseconds spent importing each top-level package's own modules (self time)."""
+    totals: dict[str, float] = {}
+    for line in importtime_stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if match:
+            name = match.group(4).split(".")[0]
+            totals[name] = totals.get(name, 0.0) + int(match.group(1)) / 1000
     return dict(sorted(totals.items(), key=lambda kv: -kv[1])[:top])
 
 
@@ -769,11 +801,14 @@ def table(r: dict[str, Any]) -> str:
                 lines.append(f"| {label} | " + " | ".join(fmt_num(secs.get(s), 3) for s in STAGES) + f" | {e.get('formatted_by_black')} |")
             elif e:
                 lines.append(f"| {label} | failed: see results.json |" + " |" * len(STAGES))
-        imports = p.get("generator_imports_ms")
+        imports = p.get("generator_imports_self_ms")
         if imports:
             lines.append("")
-            lines.append("Importing the generator (`-X importtime`, cumulative ms by top-level package): "
-                         + ", ".join(f"{k} {v:.0f}" for k, v in imports.items()) + ".")
+            lines.append(
+                f"Importing the generator takes {fmt_num(p.get('generator_imports_wall_ms'), 0)} ms "
+                "(median of 5 fresh processes); by package, in ms of `-X importtime` self time "
+                "(which inflates every figure by roughly the same factor): "
+                + ", ".join(f"{k} {v:.0f}" for k, v in imports.items()) + ".")
     return "\n".join(lines) + "\n"
 
 
@@ -801,13 +836,15 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[],
                         choices=["gen", "stripe", "scaling", "profile", "client"])
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
+    parser.add_argument("--profile-stripe", action="store_true",
+                        help="also break a Stripe generation down by stage (one more run of minutes)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the sections benchmarks/out/results-partial.json already has")
     parser.add_argument("--table-only", action="store_true",
                         help="measure nothing: redo the README table from benchmarks/results.json")
     args = parser.parse_args()
     if args.table_only:
-        recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
+        recorded = resummarize(json.loads(RESULTS.read_text(encoding="utf-8")))
         recorded["targets"] = targets(recorded)
         update_readme(table(recorded))
         return
@@ -835,7 +872,7 @@ def main() -> None:
         "stripe": lambda: section_stripe(3),
         "scaling": lambda: section_scaling(
             2 if args.quick else 3, SCALING_SIZES[:2] if args.quick else SCALING_SIZES),
-        "profile": lambda: section_profile(with_stripe=False),
+        "profile": lambda: section_profile(with_stripe=args.profile_stripe),
         "client": lambda: section_client(args.quick),
     }
     for key, run_section in sections.items():

@@ -34,9 +34,12 @@ def main(argv: list[str]) -> dict[str, object]:
 
     times["imports"] = time.perf_counter() - t
 
+    rss: dict[str, float] = {"imports": _rss_mb()}
+
     def lap(name: str, start: float) -> float:
         now = time.perf_counter()
         times[name] = times.get(name, 0.0) + now - start
+        rss[name] = _rss_mb()
         return now
 
     t = time.perf_counter()
@@ -74,6 +77,7 @@ def main(argv: list[str]) -> dict[str, object]:
     finally:
         fmt.format_python = real_format
     times["render"] = total - times.get("format", 0.0)
+    rss["render+format"] = _rss_mb()
     t = time.perf_counter()
     if check:
         drift = compare_tree(files, existing)
@@ -93,8 +97,23 @@ def main(argv: list[str]) -> dict[str, object]:
         "operations": len(api.operations),
         "schemas": len(api.schemas),
         "seconds": {k: round(v, 4) for k, v in times.items()},
+        # This process only (black's workers, if any, are not included), in MB.
+        "rss_after_mb": {k: round(v, 1) for k, v in rss.items()},
+        "peak_rss_mb": round(_rss_mb("VmHWM"), 1),
         "total_in_process": round(time.perf_counter() - T0, 4),
     }
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident set (or, with VmHWM, its peak so far) in MB, from /proc."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def _by_top_dir(files: dict[str, bytes]) -> dict[str, int]:

@@ -145,15 +145,30 @@ def _run(
 
     ``again`` is the command that brings ``out`` up to date, for the drift message.
     """
-    from generator.pipeline import TARGETS, generate as run
+    from generator import incremental
 
     settings = _settings()
     spec = spec or str(settings.get("spec", DEFAULT_SPEC))
     templates = templates or (str(settings["templates"]) if "templates" in settings else None)
+    template_dir = Path(templates) if templates else None
+    chosen = (target,) if target else ("package", "stubs", "docs")
+    # Nothing changed since the last run: say so without loading the pipeline.
+    cached = incremental.lookup(Path(spec), spec, Path(out), template_dir, chosen)
+    if cached is not None:
+        files, warnings = cached
+        if warnings:
+            click.echo(format_diagnostics(warnings), nl=False, err=True)
+        state = "up to date" if check else "nothing to do"
+        click.echo(f"{out}: {state} ({len(files)} files, unchanged since the last run)", err=True)
+        return
+
+    from generator.pipeline import TARGETS, generate as run
+
+    assert set(chosen) <= set(TARGETS)
     try:
         result = run(
-            Path(spec), Path(out), templates=Path(templates) if templates else None,
-            check=check, display_path=spec, targets=(target,) if target else TARGETS,
+            Path(spec), Path(out), templates=template_dir, check=check, display_path=spec,
+            targets=chosen,
         )
     except GeneratorError as exc:
         _fail(exc)

@@ -46,7 +46,7 @@ BLACK_PYI_MODE = black.Mode(
     line_length=LINE_LENGTH,
     is_pyi=True,
 )
-_PARALLEL_THRESHOLD = 200
+_PARALLEL_THRESHOLD = 32
 
 
 def rendered_hash(text: str, salt: str) -> str:

@@ -22,7 +22,7 @@ from typing import Sequence
 
 from jinja2 import Environment
 
-from generator import __version__, docs, fmt, stubs
+from generator import __version__, docs, fmt, incremental, stubs
 from generator.build import build_api
 from generator.diagnostics import Diagnostic, SpecError, UsageError, has_errors
 from generator.ir import Api
@@ -197,6 +197,9 @@ def generate(
     written = write_tree(out, files, existing)
     result.written, result.unchanged, result.removed = (
         written.written, written.unchanged, written.removed,
+    )
+    incremental.remember(
+        spec_path.read_bytes(), api.spec_path, out, templates, targets, files, warnings
     )
     return result
 

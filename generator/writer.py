@@ -16,11 +16,13 @@ from pathlib import Path
 
 from generator.diagnostics import UsageError
 
-__all__ = ["PROVENANCE", "Drift", "read_tree", "write_tree", "compare_tree"]
+__all__ = ["CACHE_DIR", "PROVENANCE", "Drift", "read_tree", "write_tree", "compare_tree"]
 
 PROVENANCE = "PROVENANCE.json"
+# Where generator.incremental keeps its state, inside the output directory.
+CACHE_DIR = ".messages-codegen-cache"
 # Left behind by tools, never by us: never reported as extra, never removed.
-_IGNORED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", "build", "dist"}
+_IGNORED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", "build", "dist", CACHE_DIR}
 _IGNORED_SUFFIXES = (".pyc", ".egg-info")
 
 

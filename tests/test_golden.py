@@ -39,7 +39,7 @@ from generator.diagnostics import SpecError, format_diagnostics
 from generator.pipeline import generate, load_api, render_tree
 from generator.plan import RUNTIME_MODULES, STREAM_HELPER_MODULE, plan_files
 from generator.stubs import RUNTIME_STUBS, STREAM_HELPER_STUB
-from generator.writer import PROVENANCE
+from generator.writer import CACHE_DIR, PROVENANCE
 from tests.tree_support import (
     ROOT,
     compare_report,
@@ -275,9 +275,11 @@ def _write_spec(path: Path, doc: dict[str, object]) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    """Every generated file's bytes and time (the incremental cache is not output)."""
     return {
         p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(out.rglob("*")) if p.is_file()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and CACHE_DIR not in p.relative_to(out).parts
     }
 
 

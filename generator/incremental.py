@@ -1,0 +1,142 @@
+"""Knowing that the output is up to date without generating it again.
+
+A generation is a pure function of its inputs: the spec's bytes and the name it
+is shown by, the generator's own code and templates (and any override
+templates), black's version and the chosen targets. After writing, ``remember``
+stores a fingerprint of those inputs and a digest of the tree it wrote, in a
+cache folder inside the output directory (git-ignored, never reported as an
+extra file). Before the next run, ``lookup`` recomputes both; when they match,
+the tree on disk is exactly what a full run would produce, and the run can stop
+there, before importing the validator, Jinja or black.
+
+This module imports only the standard library, so that shortcut stays cheap.
+Any doubt (no cache, an unreadable file, a hand-edited output file) sends the
+run down the full path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from generator import __version__
+from generator.diagnostics import Diagnostic, Location
+from generator.writer import CACHE_DIR, read_tree
+
+__all__ = ["lookup", "remember"]
+
+_STATE = "state.json"
+_GENERATOR_DIR = Path(__file__).resolve().parent
+_TEMPLATES_DIR = _GENERATOR_DIR.parent / "templates"
+_SOURCE_SUFFIXES = (".py", ".pyi", ".jinja")
+
+
+def _files_under(root: Path) -> Iterable[Path]:
+    if not root.is_dir():
+        return []
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts
+    )
+
+
+def _fingerprint(
+    spec_raw: bytes, display_path: str, templates: Path | None, targets: Sequence[str]
+) -> str:
+    digest = hashlib.sha256()
+    header = json.dumps(
+        [__version__, _version("black"), _version("jinja2"), display_path, sorted(targets)]
+    )
+    digest.update(header.encode() + b"\0" + spec_raw + b"\0")
+    for label, root in (("gen", _GENERATOR_DIR), ("tpl", _TEMPLATES_DIR), ("usr", templates)):
+        if root is None:
+            continue
+        for path in _files_under(root):
+            digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def _tree_digest(files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
+    return digest.hexdigest()
+
+
+def lookup(
+    spec_path: Path, display_path: str, out: Path, templates: Path | None, targets: Sequence[str]
+) -> tuple[dict[str, bytes], list[Diagnostic]] | None:
+    """The tree on disk and the run's warnings, if nothing has changed since it was written."""
+    try:
+        state = json.loads((out / CACHE_DIR / _STATE).read_text(encoding="utf-8"))
+        spec_raw = spec_path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict):
+        return None
+    if state.get("inputs") != _fingerprint(spec_raw, display_path, templates, targets):
+        return None
+    files = read_tree(out)
+    if state.get("tree") != _tree_digest(files):
+        return None
+    try:
+        warnings = [_diagnostic(item) for item in state.get("warnings", [])]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return files, warnings
+
+
+def remember(
+    spec_raw: bytes,
+    display_path: str,
+    out: Path,
+    templates: Path | None,
+    targets: Sequence[str],
+    files: Mapping[str, bytes],
+    warnings: Sequence[Diagnostic],
+) -> None:
+    """Record what ``out`` now holds and what made it; a failure only costs the shortcut."""
+    state = {
+        "inputs": _fingerprint(spec_raw, display_path, templates, targets),
+        "tree": _tree_digest(files),
+        "warnings": [d.to_json() for d in warnings],
+    }
+    folder = out / CACHE_DIR
+    wanted = {".gitignore": "*\n", _STATE: json.dumps(state, indent=1) + "\n"}
+    try:
+        folder.mkdir(exist_ok=True)
+        for name, text in wanted.items():
+            # Rewriting identical bytes would still touch the file; "unchanged" means untouched.
+            path = folder / name
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _diagnostic(item: Mapping[str, object]) -> Diagnostic:
+    related = tuple(_location(str(r)) for r in item.get("related") or [])  # type: ignore[attr-defined]
+    return Diagnostic(
+        code=str(item["code"]),
+        message=str(item["message"]),
+        location=Location(str(item["path"]), int(item["line"]), int(item["col"])),  # type: ignore[call-overload]
+        severity="warning" if item.get("severity") == "warning" else "error",
+        hint=str(item["hint"]) if item.get("hint") else None,
+        related=related,
+    )
+
+
+def _location(text: str) -> Location:
+    path, line, col = text.rsplit(":", 2)
+    return Location(path, int(line), int(col))

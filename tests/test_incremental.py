@@ -1,0 +1,81 @@
+"""A run with nothing changed stops early, and any change sends it down the full path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SHORTCUT = "unchanged since the last run"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding a copy of the bundled spec, generated once."""
+    (tmp_path / "spec").mkdir()
+    shutil.copy(ROOT / "spec" / "messages.yaml", tmp_path / "spec" / "messages.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["generate", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert SHORTCUT not in result.output
+    return tmp_path
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_nothing_changed_takes_the_shortcut(project: Path) -> None:
+    code, output = _run("generate", "--out", "out", "--check")
+    assert code == 0 and output.startswith("out: up to date (") and SHORTCUT in output
+    code, output = _run("generate", "--out", "out")
+    assert code == 0 and SHORTCUT in output
+
+
+
+def test_a_spec_edit_is_noticed(project: Path) -> None:
+    spec = project / "spec" / "messages.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("Tokens generated.", "Tokens produced."),
+        encoding="utf-8",
+    )
+    code, output = _run("generate", "--out", "out", "--check")
+    assert code == 1 and SHORTCUT not in output
+    assert "+    \"\"\"Tokens produced.\"\"\"" in output
+
+
+def test_a_hand_edited_output_file_is_noticed(project: Path) -> None:
+    usage = project / "out" / "anthropic_messages" / "types" / "usage.py"
+    usage.write_text(usage.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    code, output = _run("generate", "--out", "out", "--check")
+    assert code == 1 and "changed: anthropic_messages/types/usage.py" in output
+    code, output = _run("generate", "--out", "out")
+    assert code == 0 and "1 written" in output
+    assert "# mine" not in usage.read_text(encoding="utf-8")
+
+
+def test_an_override_template_edit_is_noticed(project: Path) -> None:
+    overrides = project / "overrides"
+    overrides.mkdir()
+    shutil.copy(ROOT / "templates" / "version.py.jinja", overrides / "version.py.jinja")
+    assert _run("generate", "--out", "out", "--templates", "overrides")[0] == 0
+    assert SHORTCUT in _run("generate", "--out", "out", "--templates", "overrides", "--check")[1]
+    (overrides / "version.py.jinja").write_text(
+        (overrides / "version.py.jinja").read_text(encoding="utf-8") + "# local\n", encoding="utf-8"
+    )
+    code, output = _run("generate", "--out", "out", "--templates", "overrides", "--check")
+    assert code == 1 and "+# local" in output
+
+
+def test_the_cache_is_not_part_of_the_tree(project: Path) -> None:
+    cache = project / "out" / ".messages-codegen-cache"
+    assert (cache / "state.json").is_file()
+    shutil.rmtree(cache)
+    code, output = _run("generate", "--out", "out", "--check")
+    assert code == 0 and SHORTCUT not in output and "extra" not in output

@@ -108,8 +108,15 @@ def format_python(items: Iterable[tuple[str, str]], mode: black.Mode = BLACK_MOD
     batch = list(items)
     if len(batch) < _PARALLEL_THRESHOLD:
         return [_format_one(item, mode) for item in batch]
+    # Largest first, one at a time: one huge module (a resource with hundreds of
+    # methods) must not end up last in a chunk while the other workers sit idle.
+    order = sorted(range(len(batch)), key=lambda i: len(batch[i][1]), reverse=True)
+    results: list[str] = [""] * len(batch)
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return list(pool.map(partial(_format_one, mode=mode), batch, chunksize=16))
+        work = pool.map(partial(_format_one, mode=mode), (batch[i] for i in order), chunksize=1)
+        for index, text in zip(order, work):
+            results[index] = text
+    return results
 
 
 BLACK_SALT = f"black {BLACK_VERSION} line-length {LINE_LENGTH} py39"

@@ -9,7 +9,15 @@ from generator import ir, naming
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, prose
 from generator.plan import _model_context
 from generator.stubs import StaticTypeWriter
-from generator.typemap import Side, literal, module_name, schema_names, schema_refs, type_refs
+from generator.typemap import (
+    Side,
+    literal,
+    module_name,
+    schema_names,
+    schema_refs,
+    taken_names,
+    type_refs,
+)
 
 __all__ = ["FIELD_HEAD", "Site", "call_name", "constraint_text", "is_tagged"]
 
@@ -44,6 +52,8 @@ class Site:
         self.api = api
         self.schemas = {s.name: s for s in api.schemas}
         self.used_by = used_by(api)
+        # Computed once: every type cell asks for it, and it walks every schema.
+        self.taken = taken_names(self.schemas)
 
     # -- names and links ------------------------------------------------------------
 
@@ -63,7 +73,7 @@ class Site:
         return f"[{code(self.py_name(name, side))}]({base}{self.schema_page(name)})"
 
     def writer(self, side: Side) -> StaticTypeWriter:
-        return StaticTypeWriter(self.schemas, side)
+        return StaticTypeWriter(self.schemas, side, taken=self.taken)
 
     def type_cell(self, t: ir.TypeExpr, side: Side, base: str, annotation: str | None = None) -> str:
         """The Python type as code, then a link to each schema it names."""

@@ -32,7 +32,6 @@ __all__ = [
     "MISSING",
     "MapOf",
     "MethodBinding",
-    "NamedSchema",
     "Nullable",
     "ObjectSchema",
     "Operation",
@@ -108,8 +107,6 @@ class LiteralOf:
     """A closed set of values: an enum, or a ``const`` (one value)."""
 
     values: tuple[JsonValue, ...]
-    # Response enums accept values they do not list (a newer server's).
-    open: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,7 +215,6 @@ class AliasSchema:
 
 
 Schema = Union[ObjectSchema, EnumSchema, UnionSchema, AliasSchema]
-NamedSchema = Schema
 
 # ---------------------------------------------------------------------------
 # Operations and the resource tree.

@@ -35,13 +35,12 @@ from generator.plan import (
     uses_stream_helper,
 )
 from generator.render import make_environment, render
-from generator.writer import PROVENANCE, Drift, compare_tree, read_tree, write_tree
+from generator.writer import PROVENANCE, TARGETS, Drift, compare_tree, read_tree, write_tree
 
 __all__ = ["TARGETS", "GenerateResult", "generate", "load_api", "render_tree", "target_roots"]
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
-# What one generation can produce, and where each goes when they share a tree.
-TARGETS = ("package", "stubs", "docs")
+# Where each target goes when they share a tree.
 _NESTED_ROOTS = {"package": "", "stubs": "stubs/", "docs": "docs/"}
 
 

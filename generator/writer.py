@@ -16,9 +16,11 @@ from pathlib import Path
 
 from generator.diagnostics import UsageError
 
-__all__ = ["CACHE_DIR", "PROVENANCE", "Drift", "read_tree", "write_tree", "compare_tree"]
+__all__ = ["CACHE_DIR", "PROVENANCE", "TARGETS", "Drift", "read_tree", "write_tree", "compare_tree"]
 
 PROVENANCE = "PROVENANCE.json"
+# What one generation can write: the package, its stubs and its docs.
+TARGETS = ("package", "stubs", "docs")
 # Where generator.incremental keeps its state, inside the output directory.
 CACHE_DIR = ".messages-codegen-cache"
 # Left behind by tools, never by us: never reported as extra, never removed.

@@ -6,8 +6,10 @@ Calls the same functions ``generator.pipeline.generate`` calls, in the same
 order, with a clock around each, and prints one JSON object: seconds per stage
 (imports, load, validate, build, render, format, write/compare) and file counts.
 It never changes the generator; ``format`` is timed by wrapping
-``generator.fmt.format_python`` for the duration of the run only. Black's
-worker processes (large batches) are inside the ``format`` figure.
+``generator.fmt.format_python`` (black over whole files) and
+``generator.fmt.layout`` (our templates' output, with black only for its
+over-long statements) for the duration of the run only. Black's worker
+processes (large batches) are inside the ``format`` figure.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def main(argv: list[str]) -> dict[str, object]:
     existing = read_tree(out)
     t = lap("read_tree", t)
 
-    real_format = fmt.format_python
+    real_format, real_layout = fmt.format_python, fmt.layout
     formatted_count = 0
 
     def timed_format(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -66,7 +68,13 @@ def main(argv: list[str]) -> dict[str, object]:
         times["format"] = times.get("format", 0.0) + time.perf_counter() - start
         return result
 
-    fmt.format_python = timed_format
+    def timed_layout(*args, **kwargs):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        result = real_layout(*args, **kwargs)
+        times["format"] = times.get("format", 0.0) + time.perf_counter() - start
+        return result
+
+    fmt.format_python, fmt.layout = timed_format, timed_layout
     try:
         start = time.perf_counter()
         if targets is None:
@@ -75,7 +83,7 @@ def main(argv: list[str]) -> dict[str, object]:
             files = pipeline.render_tree(api, existing, None, targets)
         total = time.perf_counter() - start
     finally:
-        fmt.format_python = real_format
+        fmt.format_python, fmt.layout = real_format, real_layout
     times["render"] = total - times.get("format", 0.0)
     rss["render+format"] = _rss_mb()
     t = time.perf_counter()
@@ -93,6 +101,9 @@ def main(argv: list[str]) -> dict[str, object]:
         "files": len(files),
         "files_by_top_dir": _by_top_dir(files),
         "formatted_by_black": formatted_count,
+        # Over-long statements black laid out alone (``fmt.layout``).
+        "statements_by_black": fmt.statements_formatted(),
+        "whole_files_by_black": len(fmt.whole_files),
         "changed": changed,
         "operations": len(api.operations),
         "schemas": len(api.schemas),

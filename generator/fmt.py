@@ -1,56 +1,82 @@
-"""Formatting with the pinned black, and the header that lets us skip it.
+"""Python output in the pinned black's style, mostly without running black.
 
-Black is by far the slowest stage, so each generated Python file records a hash
-of its rendered (pre-black) text in its header. When the file on disk carries
-the same hash, black would produce the same bytes again, and the file on disk
-is reused as it is.
+Black formats about 5,000 lines a second here, already-formatted code
+included, so running it over every generated file made it most of a
+generation. Our templates therefore write black's layout themselves: blank
+lines, exploded brackets with their trailing commas, quotes. What only black
+can decide is how to split a statement that does not fit in ``LINE_LENGTH``
+columns, and that depends on the spec's names; ``layout`` hands each such
+statement, and nothing else, to black, at the statement's own indentation.
+The golden files and a test that runs black over every generated file keep the
+templates honest.
+
+Templates from a user's ``--templates`` directory promise nothing, so that
+output goes through black whole (``format_python``), as does everything when
+``--full-black`` asks for it.
+
+Each generated file records a hash of its rendered text in its header. When
+the file on disk carries the same hash, the same text would come out again,
+and the file on disk is reused as it is.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import importlib.metadata
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import Iterable
-
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING, Iterable
 
 from generator.diagnostics import GeneratorError
 
+if TYPE_CHECKING:
+    import black
+
 __all__ = [
-    "BLACK_MODE",
-    "BLACK_PYI_MODE",
-    "BLACK_PYI_SALT",
-    "BLACK_SALT",
+    "BLACK_VERSION",
+    "LINE_LENGTH",
+    "TemplateOutputError",
+    "black_mode",
     "format_python",
     "header",
+    "layout",
     "rendered_hash",
     "reusable",
+    "salt",
+    "statements_formatted",
+    "whole_files",
 ]
 
 # Recorded in PROVENANCE.json and in the reuse hash: another black may format differently.
 BLACK_VERSION = importlib.metadata.version("black")
 LINE_LENGTH = 100
-BLACK_MODE = black.Mode(
-    target_versions={TargetVersion.PY39},
-    line_length=LINE_LENGTH,
-    is_pyi=False,
-)
-# Stubs (``.pyi``): black's stub style (no blank lines between overloads, ``...`` bodies).
-BLACK_PYI_MODE = black.Mode(
-    target_versions={TargetVersion.PY39},
-    line_length=LINE_LENGTH,
-    is_pyi=True,
-)
 _PARALLEL_THRESHOLD = 32
 
 
+@functools.lru_cache(maxsize=None)
+def black_mode(pyi: bool = False, line_length: int = LINE_LENGTH) -> black.Mode:
+    """Our black settings; stubs (``.pyi``) get black's stub style."""
+    # Imported here: a run that reuses or lays out every file never needs black.
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion.PY39}, line_length=line_length, is_pyi=pyi)
+
+
+def salt(pyi: bool) -> str:
+    """What besides the rendered text decides the output: black's version and mode.
+
+    Not whether black ran whole or statement by statement: the output is the same.
+    """
+    return f"black {BLACK_VERSION} line-length {LINE_LENGTH} py39{' pyi' if pyi else ''}"
+
+
 def rendered_hash(text: str, salt: str) -> str:
-    """Hash of what black would be given; ``salt`` names the black version and mode."""
+    """Hash of the rendered text; ``salt`` names the black version and mode."""
     return hashlib.sha256(f"{salt}\0{text}".encode("utf-8")).hexdigest()[:20]
 
 
@@ -71,7 +97,7 @@ def _body_hash(body: bytes) -> str:
 
 
 def reusable(existing: bytes | None, digest: str) -> bool:
-    """Whether ``existing`` is black's output for exactly the same rendered text."""
+    """Whether ``existing`` is our output for exactly the same rendered text."""
     if existing is None:
         return False
     first = existing.find(b"\n")
@@ -92,8 +118,11 @@ class TemplateOutputError(GeneratorError):
     exit_code = 3
 
 
-def _format_one(item: tuple[str, str], mode: black.Mode = BLACK_MODE) -> str:
-    path, text = item
+def _black(path: str, text: str, mode: black.Mode) -> str:
+    from black.parsing import InvalidInput
+
+    import black
+
     try:
         return black.format_str(text, mode=mode)
     except InvalidInput as exc:
@@ -103,21 +132,208 @@ def _format_one(item: tuple[str, str], mode: black.Mode = BLACK_MODE) -> str:
         ) from None
 
 
-def format_python(items: Iterable[tuple[str, str]], mode: black.Mode = BLACK_MODE) -> list[str]:
-    """Black over many (path, source) pairs; large batches use every core."""
+def _format_one(item: tuple[str, str], pyi: bool) -> str:
+    return _black(item[0], item[1], black_mode(pyi))
+
+
+def format_python(items: Iterable[tuple[str, str]], pyi: bool = False) -> list[str]:
+    """Black over many whole (path, source) pairs; large batches use every core."""
     batch = list(items)
     if len(batch) < _PARALLEL_THRESHOLD:
-        return [_format_one(item, mode) for item in batch]
+        return [_format_one(item, pyi) for item in batch]
     # Largest first, one at a time: one huge module (a resource with hundreds of
     # methods) must not end up last in a chunk while the other workers sit idle.
     order = sorted(range(len(batch)), key=lambda i: len(batch[i][1]), reverse=True)
     results: list[str] = [""] * len(batch)
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        work = pool.map(partial(_format_one, mode=mode), (batch[i] for i in order), chunksize=1)
+        work = pool.map(partial(_format_one, pyi=pyi), (batch[i] for i in order), chunksize=1)
         for index, text in zip(order, work):
             results[index] = text
     return results
 
 
-BLACK_SALT = f"black {BLACK_VERSION} line-length {LINE_LENGTH} py39"
-BLACK_PYI_SALT = f"{BLACK_SALT} pyi"
+# Strings, comments, brackets and line ends: enough to find where a logical line
+# ends (a line end outside brackets) without Python's much slower tokenizer.
+_SCAN = re.compile(
+    r'"""(?:\\.|[^\\])*?"""'
+    r"|'''(?:\\.|[^\\])*?'''"
+    r'|"(?:\\.|[^"\\\n])*"'
+    r"|'(?:\\.|[^'\\\n])*'"
+    r"|#[^\n]*"
+    r"|[(\[{]|[)\]}]|\n"
+)
+_STRING_ONLY = re.compile(
+    r'[rRbBuUfF]{0,2}(?:"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\''
+    r'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')'
+)
+
+
+def _width(line: str) -> int:
+    """At least black's width of ``line``.
+
+    Black counts East Asian wide characters (and emoji) as two columns, by
+    its own table; counting every non-ASCII character as two can only send an
+    extra statement to black, never miss one.
+    """
+    if line.isascii():
+        return len(line)
+    return len(line) + sum(1 for ch in line if not ch.isascii())
+
+
+def layout(path: str, text: str, pyi: bool = False) -> str:
+    """``text``, from our templates, in black's layout: its over-long statements split by black.
+
+    A docstring or comment that is too long stays as it is (black leaves them
+    too). If a statement cannot be handled alone, the whole file goes to black.
+    """
+    # Like black, end with exactly one line end: templates end in loops and blocks
+    # whose trailing blank lines are awkward to control.
+    if not text.strip():
+        return "\n" if "\n" in text else ""
+    text = text.rstrip("\n") + "\n"
+    if all(len(line) <= LINE_LENGTH for line in text.split("\n")) and text.isascii():
+        return text
+    starts = [0]
+    long_at: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        if _width(line) > LINE_LENGTH:
+            long_at.append(offset)
+        offset += len(line) + 1
+    if not long_at:
+        return text
+    depth = 0
+    for match in _SCAN.finditer(text):
+        token = match.group()
+        if token == "\n":
+            if depth == 0:
+                starts.append(match.end())
+        elif token in "([{":
+            depth += 1
+        elif token in ")]}":
+            depth -= 1
+    if depth != 0:
+        return _whole_file(path, text, pyi)
+    pieces: list[str] = []
+    done = 0
+    for index in sorted({bisect.bisect_right(starts, at) - 1 for at in long_at}):
+        start = starts[index]
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+        statement = text[start:end]
+        stripped = statement.strip()
+        if stripped.startswith("#") or _STRING_ONLY.fullmatch(stripped):
+            continue
+        shaped = _exploded(statement, pyi) if "\n" in statement else None
+        if shaped is None:
+            shaped = _statement(statement, pyi)
+        if shaped is None:
+            return _whole_file(path, text, pyi)
+        pieces += [text[done:start], shaped]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# Paths of files ``layout`` had to give to black whole: with our templates, a
+# sign that one of them writes a shape it should not (tests keep it empty).
+whole_files: list[str] = []
+
+
+def _whole_file(path: str, text: str, pyi: bool) -> str:
+    whole_files.append(path)
+    return _black(path, text, black_mode(pyi))
+
+
+def _exploded(statement: str, pyi: bool) -> str | None:
+    """A statement already exploded one element per line: black only its long elements.
+
+    In black's output every line of an exploded bracket is laid out on its own,
+    so a long element comes out the same whatever its siblings are. Black sees
+    each long line with only the lines that enclose it: a signature with forty
+    parameters costs what one with a single parameter costs. If black changes
+    an enclosing line, that premise does not hold, and the caller falls back to
+    the whole statement. None when the statement is not in that shape.
+    """
+    lines = statement.split("\n")
+    opened: list[int] = []
+    closes: dict[int, int] = {}
+    enclosing: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        net = 0
+        for match in _SCAN.finditer(line):
+            token = match.group()
+            if token in "([{":
+                net += 1
+            elif token in ")]}":
+                net -= 1
+        if net == -1 and opened:
+            closes[opened.pop()] = index
+        elif net == 1:
+            opened.append(index)
+        elif net != 0:
+            return None
+        if _width(line) > LINE_LENGTH:
+            if net != 0 or not opened:
+                return None
+            enclosing[index] = list(opened)
+    if opened:
+        return None
+    replaced: dict[int, list[str]] = {}
+    for index, outer in enclosing.items():
+        head = [lines[i] for i in outer]
+        tail = [lines[closes[i]] for i in reversed(outer)]
+        shaped = _statement("\n".join([*head, lines[index], *tail]), pyi)
+        if shaped is None:
+            return None
+        out = shaped.split("\n")
+        if out[: len(head)] != head or out[len(out) - len(tail) :] != tail:
+            return None
+        replaced[index] = out[len(head) : len(out) - len(tail)]
+    return "\n".join(part for i, line in enumerate(lines) for part in replaced.get(i, [line]))
+
+
+def statements_formatted() -> int:
+    """How many distinct statements black has laid out in this process (for benchmarks)."""
+    return _statement.cache_info().misses
+
+
+# ``from module import a, b as c`` on one line: nothing black could join or split
+# but the list of names.
+_FROM_IMPORT = re.compile(r"( *)(from [\w.]+ import) (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)")
+
+
+@functools.lru_cache(maxsize=None)
+def _statement(statement: str, pyi: bool) -> str | None:
+    """One logical line as black lays it out at its indentation; None if black can't alone."""
+    import black
+    from black.parsing import InvalidInput
+
+    imported = _FROM_IMPORT.fullmatch(statement)
+    if imported:
+        # Black's layout of any import too long for the line, and the commonest
+        # long statement by far, at a tiny fraction of black's cost: one name a
+        # line, in parentheses, with a trailing comma.
+        indent, head, names = imported.groups()
+        inner = "".join(f"{indent}    {name},\n" for name in names.split(", "))
+        return f"{indent}{head} (\n{inner}{indent})"
+    indent = statement[: len(statement) - len(statement.lstrip(" "))]
+    if len(indent) >= LINE_LENGTH // 2:
+        return None
+    lines = statement.split("\n")
+    if any(line and not line.startswith(indent) for line in lines):
+        return None
+    source = "\n".join(line[len(indent) :] for line in lines) + "\n"
+    # A compound statement's header needs a body to parse; black lays the
+    # header out the same whatever the body.
+    opens_block = source.rstrip().endswith(":")
+    if opens_block:
+        source += "    pass\n"
+    try:
+        out = black.format_str(source, mode=black_mode(pyi, LINE_LENGTH - len(indent)))
+    except InvalidInput:
+        return None
+    if opens_block:
+        if not out.endswith("\n    pass\n"):
+            return None
+        out = out[: -len("    pass\n")]
+    return "\n".join(indent + line if line else line for line in out.rstrip("\n").split("\n"))

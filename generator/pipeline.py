@@ -99,8 +99,13 @@ def render_tree(
     existing: dict[str, bytes],
     templates: Path | None = None,
     targets: Sequence[str] = TARGETS,
+    full_black: bool = False,
 ) -> dict[str, bytes]:
-    """Every output file's bytes, reusing existing files whose rendered text is unchanged."""
+    """Every output file's bytes, reusing existing files whose rendered text is unchanged.
+
+    ``full_black`` runs black over every Python file instead of trusting our
+    templates' layout; the output is the same, only slower.
+    """
     env = make_environment(templates)
     source = api.spec_path
     roots = target_roots(targets)
@@ -122,11 +127,16 @@ def render_tree(
         _render_planned(stubs.plan_stubs(api), root, env, source, out, pending)
     if "docs" in roots:
         _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending)
+    # Our own templates lay their output out as black would; a user's may not.
+    full_black = full_black or templates is not None
     for is_pyi in (False, True):
-        mode, salt = (fmt.BLACK_PYI_MODE, fmt.BLACK_PYI_SALT) if is_pyi else (fmt.BLACK_MODE, fmt.BLACK_SALT)
+        salt = fmt.salt(is_pyi)
         batch = [(path, text, fmt.rendered_hash(text, salt)) for path, text, pyi in pending if pyi == is_pyi]
         to_format = [item for item in batch if not fmt.reusable(existing.get(item[0]), item[2])]
-        formatted = fmt.format_python(((path, text) for path, text, _ in to_format), mode)
+        if full_black:
+            formatted = fmt.format_python(((path, text) for path, text, _ in to_format), is_pyi)
+        else:
+            formatted = [fmt.layout(path, text, is_pyi) for path, text, _ in to_format]
         for (path, _, digest), text in zip(to_format, formatted):
             out[path] = (fmt.header(source, digest, text) + text).encode("utf-8")
         for path, _, digest in batch:
@@ -181,13 +191,14 @@ def generate(
     check: bool = False,
     display_path: str | None = None,
     targets: Sequence[str] = TARGETS,
+    full_black: bool = False,
 ) -> GenerateResult:
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
     api, warnings = load_api(spec_path, display_path)
     existing = read_tree(out)
     # Reuse is safe in both modes: a file edited by hand no longer matches the
     # hash of its body that its header records, so it is formatted afresh.
-    files = render_tree(api, existing, templates, targets)
+    files = render_tree(api, existing, templates, targets, full_black)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
         result.drift = compare_tree(files, existing)

@@ -480,7 +480,12 @@ def _client_file(api: ir.Api) -> OutputFile:
     by_path = {r.path: r for r in api.resources}
     top = sorted(p for p in by_path if len(p) == 1)
     children = [
-        {"attr": naming.attribute_name(p[0]), "class_name": by_path[p].class_name} for p in top
+        {
+            "attr": naming.attribute_name(p[0]),
+            "class_name": by_path[p].class_name,
+            "module": _resource_module(p),
+        }
+        for p in top
     ]
     default_headers = sorted({h for op in api.operations for h in op.fixed_headers})
     title = api.title

@@ -281,7 +281,14 @@ def _string(text: str) -> str:
     # it leaves raw but a reader (or ``str.splitlines``) would not see as one
     # character of text -- DEL, line and paragraph separators, bidi controls,
     # lone surrogates -- is escaped too.
-    return "".join(_escape_unprintable(ch) for ch in json.dumps(text, ensure_ascii=False))
+    quoted = json.dumps(text, ensure_ascii=False)
+    if not quoted.isprintable():
+        quoted = "".join(_escape_unprintable(ch) for ch in quoted)
+    # Black's choice of quotes: double, unless single quotes need fewer escapes.
+    if text.count('"') > text.count("'"):
+        body = quoted[1:-1].replace('\\"', '"').replace("'", "\\'")
+        return f"'{body}'"
+    return quoted
 
 
 def _escape_unprintable(ch: str) -> str:
@@ -310,6 +317,8 @@ def docstring(text: str, indent: str = "") -> str:
     # Black dedents the lines after the first to their common margin; do it first.
     rest = textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else []
     escaped = [_escape_doc_line(line) for line in [lines[0].lstrip(), *rest]]
+    if escaped[0].startswith('"'):
+        escaped[0] = " " + escaped[0]  # as black pads it: four quotes would end the string
     if len(escaped) == 1:
         body = escaped[0]
         return f'"""{body}"""' if not body.endswith('"') else f'"""{body} """'
@@ -320,4 +329,6 @@ def docstring(text: str, indent: str = "") -> str:
 
 def _escape_doc_line(line: str) -> str:
     line = line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\t", "    ")
-    return "".join(_escape_unprintable(ch) for ch in line).rstrip()
+    if not line.isprintable():
+        line = "".join(_escape_unprintable(ch) for ch in line)
+    return line.rstrip()

@@ -128,7 +128,7 @@ def test_case_matches_expected(case: str, trees: Trees, update_golden: bool) -> 
 
 @functools.cache
 def _formatted_runtime(name: str) -> str:
-    return black.format_str((RUNTIME_DIR / name).read_text(encoding="utf-8"), mode=fmt.BLACK_MODE)
+    return black.format_str((RUNTIME_DIR / name).read_text(encoding="utf-8"), mode=fmt.black_mode())
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -169,7 +169,7 @@ def _black_leaves_alone(data: bytes, pyi: bool) -> bool:
     key = (body, pyi)
     if key not in _BLACK_CHECKED:
         text = body.decode("utf-8")
-        mode = fmt.BLACK_PYI_MODE if pyi else fmt.BLACK_MODE
+        mode = fmt.black_mode(pyi)
         _BLACK_CHECKED[key] = black.format_str(text, mode=mode) == text
     return _BLACK_CHECKED[key]
 

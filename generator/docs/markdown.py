@@ -23,6 +23,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 def _visible(text: str) -> str:
     """Control characters (and the line separators Python splits on) as visible escapes."""
+    if text.replace("\n", "").isprintable():
+        # Every character ``_CONTROL`` matches is unprintable, and this test is far
+        # cheaper than the search (a diagram runs to hundreds of kilobytes).
+        return text
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                         else f"\\u{ord(m.group()):04x}", text)
 
@@ -109,7 +113,8 @@ def code(text: str) -> str:
 
 def fenced(text: str, lang: str = "") -> str:
     """A fenced code block around ``text``, its fence longer than any backtick run inside."""
-    longest = max((len(m.group()) for m in _TICKS.finditer(text)), default=0)
+    # The membership test first, as it is far cheaper than the search.
+    longest = max((len(m.group()) for m in _TICKS.finditer(text)), default=0) if "`" in text else 0
     fence = "`" * max(3, longest + 1)
     return f"{fence}{lang}\n{_visible(text).rstrip()}\n{fence}"
 

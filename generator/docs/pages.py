@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
-
-import black
-from black.parsing import InvalidInput
 
 from generator import ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
@@ -136,7 +134,7 @@ class Pages(Site):
             facts.append("Headers: " + ", ".join(headers))
         returns = self.type_cell(op.result, "model", "../") if op.result else code("None")
         if op.stream is not None:
-            event = self.writer("model").render(op.stream.event_type)
+            event = self.spell(op.stream.event_type, "model")
             returns += (f"; with {code(op.stream.flag_py_name + '=True')}: {code(f'Stream[{event}]')}"
                         f" ({code(f'AsyncStream[{event}]')} when async)")
         facts.append(f"Returns: {returns}")
@@ -185,7 +183,7 @@ class Pages(Site):
             table.rows.append([code(r.status), code(r.content_type) if r.content_type else "", python,
                                cell(r.description)])
             if r.status.startswith("2") and op.stream is not None:
-                event = self.writer("model").render(op.stream.event_type)
+                event = self.spell(op.stream.event_type, "model")
                 table.rows.append([code(r.status), code("text/event-stream"),
                                    code(f"Stream[{event}]"),
                                    f"With {code(op.stream.flag_py_name + '=True')}: see Streaming."])
@@ -217,7 +215,7 @@ class Pages(Site):
                 self.type_cell(member.type, "model", base),
                 " ".join(notes + [cell(description)]).strip(),
             ])
-        event = self.writer("model").render(stream.event_type)
+        event = self.spell(stream.event_type, "model")
         intro = (f"With {code(stream.flag_py_name + '=True')}, the method returns "
                  f"{code(f'Stream[{event}]')} ({code(f'AsyncStream[{event}]')} for the async client): "
                  "iterate it once for the events, each the JSON of one server-sent event's `data:`.")
@@ -286,21 +284,17 @@ class Pages(Site):
         api = self.api
         if stream and op.stream is not None:
             args.append(f"{op.stream.flag_py_name}=True")
-        call = f"client.{call_name(binding)}({', '.join(args)})"
         if stream:
-            body = f"stream = {call}\nfor event in stream:\n    print(event)\n"
+            body = f"{_call('stream = ', binding, args)}\nfor event in stream:\n    print(event)\n"
         elif op.result is None:
-            body = f"{call}\n"
+            body = f"{_call('', binding, args)}\n"
         else:
             result = op.result
             target = module_name(self.py_name(result.name, "model")) if isinstance(result, ir.Ref) else "result"
-            body = f"{target} = {call}\nprint({target})\n"
+            body = f"{_call(f'{target} = ', binding, args)}\nprint({target})\n"
         source = f"from {api.package} import {api.client_name}\n\nclient = {api.client_name}()\n{body}"
-        try:
-            source = black.format_str(source, mode=black.Mode(line_length=88))
-        except InvalidInput:  # pragma: no cover - names come validated
-            pass
-        return fenced(source, "python")
+        plain = sample is None or _plain(sample)
+        return fenced(source if plain and _black_as_is(source) else _black(source), "python")
 
     def stream_example(self, op: ir.Operation, binding: ir.MethodBinding) -> str:
         return self.call_example(op, binding, stream=True) if op.stream is not None else ""
@@ -377,6 +371,64 @@ def _kind(schema: ir.Schema) -> str:
             return f"union (by {code(union.discriminator)})" if union.discriminator else "union"
         case _:
             return "alias"
+
+
+# The width black is asked for, and within which it leaves a simple example alone.
+_EXAMPLE_WIDTH = 88
+
+
+def _call(assign: str, binding: ir.MethodBinding, args: list[str]) -> str:
+    """The example's call: on one line if it fits, else one argument a line.
+
+    Exploded, the arguments end with a comma, which tells black to keep them
+    one a line: the shape is black's, and black need not run to confirm it.
+    """
+    line = f"{assign}client.{call_name(binding)}({', '.join(args)})"
+    if len(line) <= _EXAMPLE_WIDTH or not args:
+        return line
+    return f"{assign}client.{call_name(binding)}(\n" + "".join(f"    {a},\n" for a in args) + ")"
+
+
+def _plain(value: object) -> bool:
+    """Whether ``literal(value)`` is already black's spelling of it.
+
+    Strings are (``literal`` picks black's quotes), and so are ints, booleans,
+    None and the lists and dicts of them; floats may not be (black rewrites
+    exponents), and any non-ASCII text goes to black for its width.
+    """
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return value is None or isinstance(value, (str, bool, int))
+
+
+def _black_as_is(source: str) -> bool:
+    """Whether black would return ``source`` unchanged, for an example of plain values.
+
+    Such an example is statements of our own shape (an import, one blank line,
+    assignments, a call on one line or exploded with trailing commas, a ``for``
+    loop indented by four), names that validation made identifiers, and values
+    in black's spelling (``_plain``): black changes it only to split a line
+    longer than its width. Non-ASCII text goes to black, whose idea of a line's
+    width need not be ``len``.
+    """
+    return source.isascii() and all(len(line) <= _EXAMPLE_WIDTH for line in source.splitlines())
+
+
+@functools.cache
+def _black(source: str) -> str:
+    # Imported here: black costs a tenth of a second to import, and a run whose
+    # examples are all in its shape already never needs it (see ``_black_as_is``).
+    # Cached, as the index repeats the first operation's example.
+    import black
+    from black.parsing import InvalidInput
+
+    try:
+        return black.format_str(source, mode=black.Mode(line_length=_EXAMPLE_WIDTH))
+    except InvalidInput:  # pragma: no cover - names come validated
+        return source
+
 
 def _http_line(op: ir.Operation, binding: ir.MethodBinding) -> str:
     query = "&".join(f"{k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in binding.fixed_query)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Any, Iterable, Iterator
 
 from generator import ir, naming
@@ -54,17 +55,28 @@ class Site:
         self.used_by = used_by(api)
         # Computed once: every type cell asks for it, and it walks every schema.
         self.taken = taken_names(self.schemas)
+        # Pages share most of their types and schemas (on a large API, every
+        # operation's diagram holds hundreds of the same classes), so what is
+        # derived from the IR alone is kept. The IR is frozen, so nothing goes stale.
+        self._py_names = {s.name: _py_names(s) for s in api.schemas}
+        self._pages = {name: f"schemas/{module_name(model)}.md"
+                       for name, (model, _) in self._py_names.items()}
+        self._writers: dict[Side, StaticTypeWriter] = {"model": self.writer("model"),
+                                                        "param": self.writer("param")}
+        self._spelled: dict[tuple[int, Side], tuple[ir.TypeExpr, str]] = {}
+        self._blocks: dict[tuple[str, Side], tuple[str, tuple[tuple[str, str], ...]]] = {}
+        self._schema_refs: dict[str, tuple[str, ...]] = {}
+        self._reachable: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._tagged: dict[str, tuple[tuple[ir.UnionOf, str], ...]] = {}
 
     # -- names and links ------------------------------------------------------------
 
     def py_name(self, name: str, side: Side | None = None) -> str:
-        names = schema_names(self.schemas[name])
-        if side == "param":
-            return names.param or names.model or self.schemas[name].class_name
-        return names.model or names.param or self.schemas[name].class_name
+        model, param = self._py_names[name]
+        return param if side == "param" else model
 
     def schema_page(self, name: str) -> str:
-        return f"schemas/{module_name(self.py_name(name))}.md"
+        return self._pages[name]
 
     def op_page(self, op: ir.Operation) -> str:
         return f"operations/{naming.snake_case(op.operation_id)}.md"
@@ -75,9 +87,20 @@ class Site:
     def writer(self, side: Side) -> StaticTypeWriter:
         return StaticTypeWriter(self.schemas, side, taken=self.taken)
 
+    def spell(self, t: ir.TypeExpr, side: Side) -> str:
+        """``t`` as a type checker reads it on ``side``."""
+        # By identity, as hashing a deep type costs about as much as spelling it;
+        # the entry holds ``t`` so that its id cannot be reused while cached.
+        # Spelling is pure here: a site's writers have no home module.
+        key = (id(t), side)
+        found = self._spelled.get(key)
+        if found is None:
+            found = self._spelled[key] = (t, self._writers[side].render(t))
+        return found[1]
+
     def type_cell(self, t: ir.TypeExpr, side: Side, base: str, annotation: str | None = None) -> str:
         """The Python type as code, then a link to each schema it names."""
-        spelled = annotation if annotation is not None else self.writer(side).render(t)
+        spelled = annotation if annotation is not None else self.spell(t, side)
         if isinstance(t, ir.Ref) and spelled == self.py_name(t.name, side):
             return self.link(t.name, side, base)
         text = code(spelled)
@@ -138,18 +161,27 @@ class Site:
         roots = list(roots)
         candidates: list[tuple[ir.UnionOf, str]] = [u for t in roots for u in _inline_tagged(t)]
         for name in self.reachable(roots):
-            schema = self.schemas[name]
-            match schema:
-                case ir.UnionSchema(union=union) if is_tagged(union):
-                    candidates.append((union, name))
-                case ir.ObjectSchema(fields=fields):
-                    candidates += [u for f in fields for u in _inline_tagged(f.type)]
+            candidates += self._tagged_in(name)
         found = []
         for union, title in candidates:
-            key = title if title in self.schemas else self.writer("model").render(union)
+            key = title if title in self.schemas else self.spell(union, "model")
             if key not in seen:
                 seen.add(key)
                 found.append(self.union_view(union, key, side, base))
+        return found
+
+    def _tagged_in(self, name: str) -> tuple[tuple[ir.UnionOf, str], ...]:
+        """The tagged unions schema ``name`` is or holds in place, titled by name if it is one."""
+        found = self._tagged.get(name)
+        if found is None:
+            match self.schemas[name]:
+                case ir.UnionSchema(union=union) if is_tagged(union):
+                    found = ((union, name),)
+                case ir.ObjectSchema(fields=fields):
+                    found = tuple(u for f in fields for u in _inline_tagged(f.type))
+                case _:
+                    found = ()
+            self._tagged[name] = found
         return found
 
     def union_view(self, union: ir.UnionOf, title: str, side: Side, base: str) -> dict[str, Any]:
@@ -176,53 +208,89 @@ class Site:
     def diagram(self, names: list[str], side: Side) -> str:
         """A Mermaid class diagram of ``names``: fields as members, references as arrows."""
         shown = set(names)
-        writer = self.writer(side)
         lines = ["classDiagram"]
         edges: list[str] = []
         for name in names:
-            schema = self.schemas[name]
-            node = _node(self.py_name(name, side))
-            members: list[str] = []
-            match schema:
-                case ir.ObjectSchema(fields=fields):
-                    for f in fields:
-                        members.append(f"+{_label(writer.render(f.type))} {_label(f.name)}")
-                        many = '"*" ' if isinstance(_unwrap(f.type), ir.ListOf) else ""
-                        edges += [f"{node} --> {many}{_node(self.py_name(r, side))} : {_label(f.name)}"
-                                  for r in dict.fromkeys(type_refs(f.type)) if r in shown]
-                case ir.UnionSchema(union=union):
-                    members.append("<<union>>")
-                    for m in union.members:
-                        if isinstance(m.type, ir.Ref) and m.type.name in shown:
-                            tag = f" : {_label(m.tag)}" if m.tag else ""
-                            edges.append(f"{node} <|-- {_node(self.py_name(m.type.name, side))}{tag}")
-                        elif not isinstance(m.type, ir.Ref):
-                            members.append(f"+{_label(writer.render(m.type))}")
-                case ir.EnumSchema(values=values):
-                    members.append("<<enumeration>>")
-                    members += [_label(str(v)) for v in values]
-                case ir.AliasSchema(target=target):
-                    members += ["<<alias>>", f"+{_label(writer.render(target))}"]
-                    edges += [f"{node} --> {_node(self.py_name(r, side))}"
-                              for r in dict.fromkeys(type_refs(target)) if r in shown]
-            lines.append(f"    class {node} {{")
-            lines += [f"        {m}" for m in members if m.strip("+")]
-            lines.append("    }")
-        lines += [f"    {e}" for e in edges]
+            block, candidates = self._class_block(name, side)
+            lines.append(block)
+            edges += [edge for target, edge in candidates if target in shown]
+        lines += edges
         return fenced("\n".join(lines), "mermaid")
 
+    def _class_block(self, name: str, side: Side) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """A schema's class in a diagram, and each arrow it may draw, by the schema it points to.
+
+        Kept per schema and side: each operation's diagram repeats most of the
+        same classes (hundreds of them on a large API), and only which arrows
+        are drawn depends on the diagram.
+        """
+        found = self._blocks.get((name, side))
+        if found is not None:
+            return found
+        schema = self.schemas[name]
+        node = _node(self.py_name(name, side))
+        members: list[str] = []
+        edges: list[tuple[str, str]] = []
+        match schema:
+            case ir.ObjectSchema(fields=fields):
+                for f in fields:
+                    label = _label(f.name)
+                    members.append(f"+{_label(self.spell(f.type, side))} {label}")
+                    many = '"*" ' if isinstance(_unwrap(f.type), ir.ListOf) else ""
+                    edges += [(r, f"    {node} --> {many}{_node(self.py_name(r, side))} : {label}")
+                              for r in dict.fromkeys(type_refs(f.type))]
+            case ir.UnionSchema(union=union):
+                members.append("<<union>>")
+                for m in union.members:
+                    if isinstance(m.type, ir.Ref):
+                        tag = f" : {_label(m.tag)}" if m.tag else ""
+                        edges.append((m.type.name,
+                                      f"    {node} <|-- {_node(self.py_name(m.type.name, side))}{tag}"))
+                    else:
+                        members.append(f"+{_label(self.spell(m.type, side))}")
+            case ir.EnumSchema(values=values):
+                members.append("<<enumeration>>")
+                members += [_label(str(v)) for v in values]
+            case ir.AliasSchema(target=target):
+                members += ["<<alias>>", f"+{_label(self.spell(target, side))}"]
+                edges += [(r, f"    {node} --> {_node(self.py_name(r, side))}")
+                          for r in dict.fromkeys(type_refs(target))]
+        lines = [f"    class {node} {{", *(f"        {m}" for m in members if m.strip("+")), "    }"]
+        found = self._blocks[(name, side)] = ("\n".join(lines), tuple(edges))
+        return found
+
     def reachable(self, roots: Iterable[ir.TypeExpr]) -> list[str]:
-        order: list[str] = []
-        queue = [r for t in roots for r in type_refs(t)]
+        """The schemas ``roots`` lead to, breadth first, each once."""
+        start = tuple(r for t in roots for r in type_refs(t))
+        found = self._reachable.get(start)
+        if found is None:
+            found = self._reachable[start] = self._walk(start)
+        return list(found)
+
+    def _walk(self, start: tuple[str, ...]) -> tuple[str, ...]:
+        order: dict[str, None] = {}
+        queue = deque(start)
         while queue:
-            name = queue.pop(0)
+            name = queue.popleft()
             if name in order:
                 continue
-            order.append(name)
-            queue.extend(schema_refs(self.schemas[name]))
-        return order
+            order[name] = None
+            queue.extend(r for r in self._refs(name) if r not in order)
+        return tuple(order)
+
+    def _refs(self, name: str) -> tuple[str, ...]:
+        found = self._schema_refs.get(name)
+        if found is None:
+            found = self._schema_refs[name] = tuple(schema_refs(self.schemas[name]))
+        return found
 
     # -- pages ------------------------------------------------------------------------------
+
+
+def _py_names(schema: ir.Schema) -> tuple[str, str]:
+    """A schema's Python name for responses and for requests; each side falls back on the other."""
+    names = schema_names(schema)
+    return (names.model or names.param or schema.class_name, names.param or names.model or schema.class_name)
 
 
 def _inline_tagged(t: ir.TypeExpr) -> Iterator[tuple[ir.UnionOf, str]]:

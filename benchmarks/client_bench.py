@@ -61,7 +61,12 @@ def bench_parse(examples_path: Path, rounds: int) -> dict[str, Any]:
     """Microseconds per response body, for each example of the spec.
 
     - ``json_loads``: ``json.loads(body)``, the floor.
-    - ``ours``: ``Model.model_validate_json(body)``, what our ``parse_body`` does.
+    - ``ours``: ``parse_body(body, Model, response)``, what our client does with a
+      response body: every tag read by pydantic-core first, the lenient schema
+      only if that fails (``_response.Validator``).
+    - ``ours_model_validate_json``: ``Model.model_validate_json(body)``, the
+      model's own (lenient) schema alone, for reference: what a program that
+      calls the model itself gets.
     - ``official``: ``construct_type(type_=Model, value=json.loads(body))``, what
       the official SDK's ``APIResponse.parse()`` does for a JSON body with the
       default client (``response.json()`` then ``_process_response_data``, which
@@ -71,6 +76,9 @@ def bench_parse(examples_path: Path, rounds: int) -> dict[str, Any]:
     """
     from anthropic.types import Message as TheirMessage
     from anthropic.types.shared import ErrorResponse as TheirErrorResponse
+    from anthropic_messages._response import parse_body
+
+    response = httpx.Response(200, request=httpx.Request("POST", "http://bench/v1/messages"))
 
     ours_models = {
         "Message": anthropic_messages.types.Message,
@@ -85,7 +93,8 @@ def bench_parse(examples_path: Path, rounds: int) -> dict[str, Any]:
         their_model = their_models[ex["schema"]]
         contenders: dict[str, Callable[[], object]] = {
             "json_loads": lambda: json.loads(body),
-            "ours": lambda: ours_model.model_validate_json(body),
+            "ours": lambda: parse_body(body, ours_model, response),
+            "ours_model_validate_json": lambda: ours_model.model_validate_json(body),
             "official": lambda: construct_type(type_=their_model, value=json.loads(body)),
             "official_strict": lambda: validate_type(type_=their_model, value=json.loads(body)),
         }
@@ -118,7 +127,7 @@ def bench_parse(examples_path: Path, rounds: int) -> dict[str, Any]:
     for group in ("Message", "ErrorResponse", "all"):
         rows = [r for r in results if group == "all" or r["schema"] == group]
         if rows:
-            keys = ("json_loads", "ours", "official", "official_strict")
+            keys = ("json_loads", "ours", "ours_model_validate_json", "official", "official_strict")
             summary[group] = {
                 k: statistics.mean(r["us"][k] for r in rows if k in r["us"]) for k in keys
             }
@@ -146,7 +155,10 @@ def bench_sse(url: str, rounds: int, events: int) -> dict[str, Any]:
     (``64k``, so that the client's decoding rather than the chunked transfer
     decides the rate). ``raw_lines`` reads the same response with
     ``httpx.Response.iter_lines()`` and counts ``data:`` lines: no decoding
-    into events and no parsing, the floor.
+    into events and no parsing, the floor. ``raw_bytes`` only counts ``data:``
+    in what ``iter_bytes()`` yields: what httpx's transport alone costs, the
+    ceiling of any client built on httpx (with one chunk per event, each event
+    pays for one chunk of h11 parsing and generator hand-offs).
     """
     ours = anthropic_messages.Anthropic(api_key="bench", base_url=url, max_retries=0)
     theirs = anthropic.Anthropic(api_key="bench", base_url=url, max_retries=0)
@@ -183,7 +195,26 @@ def bench_sse(url: str, rounds: int, events: int) -> dict[str, Any]:
                             count += 1
                 return count
 
-            contenders = {"ours": run_ours, "official": run_theirs, "raw_lines": run_raw}
+            def run_raw_bytes() -> int:
+                count = 0
+                with raw.stream(
+                    "POST",
+                    url + "/v1/messages",
+                    json={**REQUEST, "stream": True},
+                    headers={"x-api-key": "bench", **headers},
+                ) as response:
+                    tail = b"\n"  # every event starts a line; a 5-byte tail never holds the whole mark
+                    for chunk in response.iter_bytes():
+                        count += (tail + chunk).count(b"\ndata:")
+                        tail = chunk[-5:]
+                return count
+
+            contenders = {
+                "ours": run_ours,
+                "official": run_theirs,
+                "raw_lines": run_raw,
+                "raw_bytes": run_raw_bytes,
+            }
             counts = {name: fn() for name, fn in contenders.items()}  # warm-up, and a check
             rates: dict[str, list[float]] = {k: [] for k in contenders}
             for _ in range(rounds):

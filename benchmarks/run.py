@@ -465,11 +465,18 @@ def self_time_by_owner(importtime_stderr: str, own_prefix: str) -> dict[str, flo
     return {"own_modules_ms": own, "everything_else_ms": other}
 
 
+# The package is lazy (PEP 562): ``import anthropic_messages`` alone loads almost
+# nothing, so what a program pays before its first call is the import of the
+# client. Both forms are measured for both SDKs; the target is judged on the
+# client import (``IMPORT_TARGET``).
 IMPORT_SNIPPETS = {
-    "ours": "import anthropic_messages",
-    "official": "import anthropic",
+    "ours_client": "from anthropic_messages import Anthropic",
+    "official_client": "from anthropic import Anthropic",
+    "ours_package": "import anthropic_messages",
+    "official_package": "import anthropic",
     "floor_httpx_pydantic": "import httpx\nfrom pydantic import BaseModel",
 }
+IMPORT_TARGET = ("ours_client", "official_client")
 
 
 def section_imports(reps: int) -> dict[str, Any]:
@@ -493,7 +500,7 @@ def section_imports(reps: int) -> dict[str, Any]:
         "samples_ms": samples,
         "runs": reps,
     }
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import anthropic_messages"],
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", IMPORT_SNIPPETS["ours_client"]],
                           env=env, capture_output=True, text=True)
     result["ours_importtime_self"] = self_time_by_owner(proc.stderr, "anthropic_messages")
     result["ours_importtime_top"] = top_level_imports(proc.stderr, 8)
@@ -653,7 +660,11 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             add(f"SSE ({framing} chunks): ours / official events/s", ratio(e["ours"], e["official"]), ">=", 3.0)
             add(f"SSE ({framing} chunks): ours / raw iter_lines", ratio(e["ours"], e["raw_lines"]), ">=", 0.5)
         m = dig(c, "import", "median_ms") or {}
-        add("import anthropic_messages / import anthropic", ratio(m.get("ours"), m.get("official")), "<=", 0.25)
+        if "ours_client" in m:
+            add("from anthropic_messages import Anthropic / from anthropic import Anthropic",
+                ratio(m["ours_client"], m["official_client"]), "<=", 0.25)
+        else:  # results from before the lazy package measured the plain import only
+            add("import anthropic_messages / import anthropic", ratio(m.get("ours"), m.get("official")), "<=", 0.25)
     return out
 
 
@@ -767,10 +778,19 @@ def table(r: dict[str, Any]) -> str:
             "",
             "| measurement | ours | official `anthropic` | floor | ours / official | ours / floor |",
             "|---|---|---|---|---|---|",
-            f"| import, ms (fresh process, median of {c['import']['runs']}) | {fmt_num(imp['ours'], 1)} | {fmt_num(imp['official'], 1)} | "
-            f"{fmt_num(imp['floor_httpx_pydantic'], 1)} (`import httpx; from pydantic import BaseModel`) | "
-            f"{fmt_num(ratio(imp['ours'], imp['official']))} | {fmt_num(ratio(imp['ours'], imp['floor_httpx_pydantic']))} |",
         ]
+        floor = imp["floor_httpx_pydantic"]
+        import_rows = (
+            [("ours_client", "official_client", "`from ... import Anthropic` (the target)"),
+             ("ours_package", "official_package", "`import ...` (ours is lazy: loads nothing yet)")]
+            if "ours_client" in imp else [("ours", "official", "`import ...`")]
+        )
+        for ours_key, their_key, what in import_rows:
+            lines.append(
+                f"| import, ms, {what} (fresh process, median of {c['import']['runs']}) | {fmt_num(imp[ours_key], 1)} | "
+                f"{fmt_num(imp[their_key], 1)} | {fmt_num(floor, 1)} (`import httpx; from pydantic import BaseModel`) | "
+                f"{fmt_num(ratio(imp[ours_key], imp[their_key]))} | {fmt_num(ratio(imp[ours_key], floor))} |"
+            )
         for group, label in (("Message", "parse a `Message` example, µs"), ("ErrorResponse", "parse an error example, µs"), ("all", "parse, mean over all examples, µs")):
             p = dig(c, "parse", "mean_us", group)
             if p:
@@ -782,7 +802,9 @@ def table(r: dict[str, Any]) -> str:
             e = f["events_per_s"]
             lines.append(
                 f"| SSE, {c['sse']['events_requested']:,} text deltas, {framing} chunks, events/s | {fmt_num(e['ours'])} | {fmt_num(e['official'])} | "
-                f"{fmt_num(e['raw_lines'])} (httpx `iter_lines`) | {fmt_num(ratio(e['ours'], e['official']))} | {fmt_num(ratio(e['ours'], e['raw_lines']))} |"
+                f"{fmt_num(e['raw_lines'])} (httpx `iter_lines`)"
+                + (f"; {fmt_num(e['raw_bytes'])} (`iter_bytes` alone, {fmt_num(ratio(e['raw_bytes'], e['official']))}x official)" if "raw_bytes" in e else "")
+                + f" | {fmt_num(ratio(e['ours'], e['official']))} | {fmt_num(ratio(e['ours'], e['raw_lines']))} |"
             )
         k = dig(c, "calls", "median_us")
         if k:

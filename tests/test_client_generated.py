@@ -11,13 +11,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
+import subprocess
+import sys
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 
 from tests.client_support import (
     API_KEY,
+    GENERATED,
     HELLO,
     MODEL,
     client,  # noqa: F401
@@ -31,6 +36,7 @@ from tests.mockserver import MockServer, Reply, mock_server  # noqa: F401
 
 import anthropic_messages  # isort: skip
 from anthropic_messages import Anthropic, APIStatusError, UnknownVariant  # isort: skip
+from anthropic_messages._response import describe_validation_error  # isort: skip
 from anthropic_messages.types import (  # isort: skip
     CitationCharLocation,
     CitationContentBlockLocation,
@@ -167,6 +173,45 @@ def test_unknown_fields_blocks_and_enum_values_parse(
     assert unknown.to_dict() == body["content"][0]
     assert isinstance(text, TextBlock) and getattr(text, "brand_new") == [1, 2]
     assert message.to_dict() == body
+
+
+@pytest.mark.parametrize(
+    "block",
+    [{"text": "no type"}, {"type": 7, "text": "x"}, {"type": ["text"], "text": "x"}],
+    ids=["missing", "number", "list"],
+)
+def test_a_block_with_an_odd_tag_is_an_unknown_variant(
+    client: Anthropic, mock_server: MockServer, block: dict[str, Any]
+) -> None:
+    body = {**message_example("text"), "content": [block]}
+    mock_server.enqueue(Reply.json(body))
+    (unknown,) = create(client).content
+    assert isinstance(unknown, UnknownVariant) and unknown.to_dict() == block
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"type": "text"},
+        {"type": "tool_use", "id": "toolu_1", "name": "f", "input": "not an object"},
+        {"type": "thinking", "thinking": "hm", "signature": None},
+    ],
+    ids=["text-without-text", "tool-input-not-object", "null-signature"],
+)
+def test_a_malformed_known_block_reports_what_the_lenient_model_reports(
+    client: Anthropic, mock_server: MockServer, block: dict[str, Any]
+) -> None:
+    # Known tags are parsed on a fast path first; a failure there is reported
+    # exactly as the model itself (which reads tags leniently) reports it.
+    body = {**message_example("text"), "content": [{"type": "text", "text": "ok"}, block]}
+    mock_server.enqueue(Reply.json(body))
+    with pytest.raises(anthropic_messages.APIResponseValidationError) as caught:
+        create(client)
+    with pytest.raises(pydantic.ValidationError) as alone:
+        Message.model_validate_json(json.dumps(body))
+    assert str(caught.value) == describe_validation_error(alone.value, Message)
+    assert f"content.1.{block['type']}." in str(caught.value)
+    assert caught.value.body == body
 
 
 def test_a_reply_that_does_not_fit_is_a_validation_error(
@@ -444,3 +489,50 @@ def test_status_errors_are_exported_with_the_hierarchy() -> None:
     assert issubclass(
         anthropic_messages.IncompleteStreamError, anthropic_messages.APIConnectionError
     )
+
+
+# --- the package loads lazily -----------------------------------------------------
+
+_LAZY_PROBE = """
+import sys
+
+def loaded(prefix):
+    return sorted(m for m in sys.modules if m == prefix or m.startswith(prefix + "."))
+
+import anthropic_messages
+print(loaded("anthropic_messages"), loaded("httpx"), loaded("pydantic"))
+from anthropic_messages import Anthropic
+print(Anthropic.__name__, "asyncio" in sys.modules)
+print(anthropic_messages.types.Message.__name__, anthropic_messages.AsyncAnthropic.__name__)
+print("asyncio" in sys.modules)
+"""
+
+
+def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _LAZY_PROBE],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "['anthropic_messages'] [] []"
+    # A sync client never needs asyncio; the async one imports it on its first wait.
+    assert lines[1:] == ["Anthropic False", "Message AsyncAnthropic", "False"]
+
+
+def test_every_exported_name_resolves_and_lists() -> None:
+    for module in (anthropic_messages, anthropic_messages.types, anthropic_messages.resources):
+        for name in module.__all__:
+            assert getattr(module, name) is not None, name
+        assert set(module.__all__) <= set(dir(module))
+        with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+            getattr(module, "Nope")
+    assert anthropic_messages.types.Message is Message
+    assert anthropic_messages.Anthropic is Anthropic
+    assert anthropic_messages.types is sys.modules["anthropic_messages.types"]
+    namespace: dict[str, Any] = {}
+    exec("from anthropic_messages import *", namespace)
+    assert set(anthropic_messages.__all__) <= set(namespace)

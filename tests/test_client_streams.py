@@ -8,9 +8,11 @@ server breaks it.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+import pydantic
 import pytest
 
 from tests.client_expectations import (
@@ -35,6 +37,7 @@ from tests.mockserver import MockServer, Reply, mock_server, sse_event, sse_stre
 
 import anthropic_messages  # isort: skip
 from anthropic_messages import Anthropic, UnknownVariant  # isort: skip
+from anthropic_messages._response import describe_validation_error  # isort: skip
 from anthropic_messages.types import (  # isort: skip
     Message,
     PingEvent,
@@ -42,6 +45,7 @@ from anthropic_messages.types import (  # isort: skip
     RawContentBlockStartEvent,
     RawMessageStartEvent,
     RawMessageStopEvent,
+    RawMessageStreamEvent,
     TextBlock,
     ToolUseBlock,
 )
@@ -279,6 +283,43 @@ def test_malformed_event_is_a_validation_error(
     with pytest.raises(anthropic_messages.APIResponseValidationError):
         with client.messages.stream(**stream_args()) as stream:
             stream.get_final_message()
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta"}},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use"}},
+        {"type": "message_delta", "delta": {}, "usage": {"output_tokens": "many"}},
+    ],
+    ids=["delta", "block", "event"],
+)
+def test_a_malformed_known_event_reports_what_the_lenient_union_reports(
+    client: Anthropic, mock_server: MockServer, event: dict[str, Any]
+) -> None:
+    body = stream_example("text")
+    cut = body.index(b"event: content_block_delta")
+    mock_server.enqueue(Reply.sse(body[:cut] + sse_event(event["type"], event) + body[cut:]))
+    with pytest.raises(anthropic_messages.APIResponseValidationError) as caught:
+        list(client.messages.create(**stream_args(stream=True)))
+    with pytest.raises(pydantic.ValidationError) as alone:
+        pydantic.TypeAdapter(RawMessageStreamEvent).validate_json(json.dumps(event))
+    assert str(caught.value) == describe_validation_error(alone.value, RawMessageStreamEvent)
+    assert caught.value.body == event
+
+
+def test_unknown_tags_in_one_big_chunk(client: Anthropic, mock_server: MockServer) -> None:
+    start, *rest = events_of(stream_example("text"))
+    newer = [start, {"type": "x_event"}, *rest]
+    first = next(i for i, e in enumerate(newer) if e["type"] == "content_block_delta")
+    newer[first] = {**newer[first], "delta": {"type": "x_delta"}}
+    mock_server.enqueue(Reply.sse(sse_stream(newer), chunk_size=1 << 16))
+    events = list(client.messages.create(**stream_args(stream=True)))
+    assert len(events) == len(newer)
+    assert isinstance(events[1], UnknownVariant) and events[1].to_dict() == {"type": "x_event"}
+    assert isinstance(events[first], RawContentBlockDeltaEvent)
+    assert isinstance(events[first].delta, UnknownVariant)
+    assert isinstance(events[-1], RawMessageStopEvent)
 
 
 def test_inconsistent_stream_is_a_validation_error(

@@ -175,3 +175,23 @@ def test_raw_flag_is_private_to_each_task_and_thread(mock_server: MockServer) ->
             results = list(pool.map(call, range(40)))
     for n, result in enumerate(results):
         assert isinstance(result, APIResponse if n % 2 else Message)
+
+
+def test_the_default_wait_between_retries_really_waits(mock_server: MockServer) -> None:
+    # The one test that keeps the client's own ``_sleep`` (asyncio, imported on first use).
+    mock_server.enqueue(
+        Reply.json(
+            error_body("overloaded_error", "busy"), status=529, headers={"retry-after": "0.05"}
+        ),
+        Reply.json(message()),
+    )
+
+    async def main() -> float:
+        async with AsyncClient(api_key=API_KEY, base_url=mock_server.url) as client:
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            assert isinstance(await client.create(model="m"), Message)
+            return loop.time() - start
+
+    assert asyncio.run(main()) >= 0.05
+    assert len(mock_server.requests) == 2

@@ -148,3 +148,32 @@ def test_large_json_in_many_tiny_chunks() -> None:
     wire = f"event: big\ndata: {payload}\n\n".encode()
     got = decode(*(wire[i : i + 7] for i in range(0, len(wire), 7)))
     assert got == [ServerSentEvent(event="big", data=payload)]
+
+
+def test_an_empty_data_line_starts_an_event() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b"event: a\ndata:\n") == []
+    assert decoder.pending
+    assert decoder.feed(b"\n") == [ServerSentEvent(event="a", data="")]
+    assert not decoder.pending
+
+
+def test_event_names_with_and_without_a_space_and_empty() -> None:
+    wire = b"event:x\ndata: 1\n\nevent: \ndata: 2\n\nevent\ndata: 3\n\n"
+    assert [(e.event, e.data) for e in decode(wire)] == [("x", "1"), (None, "2"), (None, "3")]
+
+
+def test_a_truncated_character_at_a_line_end_is_replaced_in_its_own_line() -> None:
+    # The lines of a chunk are decoded together: still one U+FFFD, and the LF stays a line end.
+    assert decode(b"data: \xe4\xb8\ndata: x\xe4\n\n") == [ServerSentEvent(data="\ufffd\nx\ufffd")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(SAMPLE)), max_size=12))
+def test_decode_gives_the_fields_of_feed(cuts: list[int]) -> None:
+    points = [0, *sorted(cuts), len(SAMPLE)]
+    chunks = [SAMPLE[a:b] for a, b in zip(points, points[1:])]
+    fed, decoded = SSEDecoder(), SSEDecoder()
+    for chunk in chunks:
+        events = fed.feed(chunk)
+        assert decoded.decode(chunk) == [(e.data, e.event, e.id, e.retry) for e in events]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import Iterator
 
 import httpx
@@ -135,6 +136,37 @@ def test_event_that_does_not_fit_the_union(client: Client, mock_server: MockServ
     with pytest.raises(APIResponseValidationError) as caught:
         list(open_stream(client))
     assert caught.value.body == {"type": "content_block_delta", "index": "x"}
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1 << 16], ids=["per-event", "one-chunk"])
+def test_each_event_is_delivered_before_a_later_error(
+    client: Client, mock_server: MockServer, chunk_size: int | None
+) -> None:
+    wire = sse_stream(EVENTS[:3]) + sse_event("error", error_body("overloaded_error", "x"))
+    mock_server.enqueue(Reply.sse(wire, chunk_size=chunk_size))
+    seen: list[object] = []
+    with pytest.raises(OverloadedError):
+        for event in open_stream(client):
+            seen.append(event)
+    assert len(seen) == 3
+
+
+def test_nothing_after_the_terminal_event_is_parsed(
+    client: Client, mock_server: MockServer
+) -> None:
+    # In the same chunk as message_stop: read (the connection is reused) but never parsed.
+    wire = WIRE + b"event: content_block_delta\ndata: not json\n\n"
+    mock_server.default = Reply.sse(wire, chunk_size=1 << 16)
+    for _ in range(2):
+        assert len(list(open_stream(client))) == len(EVENTS)
+    assert mock_server.connections_opened == 1
+
+
+def test_a_compressed_stream_is_decoded(client: Client, mock_server: MockServer) -> None:
+    headers = {"content-encoding": "gzip"}
+    mock_server.enqueue(Reply.sse(gzip.compress(WIRE), chunk_size=40, headers=headers))
+    with open_stream(client) as stream:
+        assert [e.type for e in stream] == [e["type"] for e in EVENTS]  # type: ignore[attr-defined]
 
 
 def test_stream_is_retried_before_its_first_byte(client: Client, mock_server: MockServer) -> None:

@@ -20,17 +20,18 @@ The API key is kept out of reprs, exception messages and log lines.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
 import logging
 import os
 import random
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
 from typing import (
+    TYPE_CHECKING,
     Any,
     Awaitable,
     Callable,
@@ -46,7 +47,6 @@ from typing import (
 from urllib.parse import urlencode
 
 import httpx
-import pydantic
 from typing_extensions import Self
 
 from ._errors import (
@@ -59,6 +59,9 @@ from ._errors import (
 from ._response import APIResponse, AsyncAPIResponse, parse_body, raw_response_requested
 from ._streaming import AsyncStream, Stream, StreamSpec
 from ._types import NOT_GIVEN, APIRequest, NotGiven, Omit, RequestOptions, Timeout, is_given
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = [
     "AsyncAPIClient",
@@ -349,7 +352,7 @@ def _form_text(value: str | bytes) -> str:
 
 def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]:
     """Flatten nested data the way form APIs read it: ``a[b][0]=x``."""
-    if isinstance(value, pydantic.BaseModel):
+    if _is_model(value):
         value = _jsonable(value)
     if isinstance(value, Mapping):
         for key, item in value.items():
@@ -370,13 +373,22 @@ def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]
 def _is_sequence_like(value: object) -> TypeGuard[Iterable[object]]:
     # Generated signatures take ``Iterable[...]``: a generator or a set is as
     # good as a list. Strings, bytes and mappings are iterable but not lists.
-    return isinstance(value, Iterable) and not isinstance(
-        value, (str, bytes, bytearray, memoryview, Mapping, pydantic.BaseModel)
+    return (
+        isinstance(value, Iterable)
+        and not isinstance(value, (str, bytes, bytearray, memoryview, Mapping))
+        and not _is_model(value)
     )
 
 
+def _is_model(value: object) -> TypeGuard[pydantic.BaseModel]:
+    # Without importing pydantic: a program that has no model yet cannot pass
+    # one, and the client's import stays free of pydantic's.
+    module = sys.modules.get("pydantic")
+    return module is not None and isinstance(value, module.BaseModel)
+
+
 def _jsonable(value: object) -> object:
-    if isinstance(value, pydantic.BaseModel):
+    if _is_model(value):
         # Response models passed back in (e.g. a Message's content) keep only
         # what the server sent, with wire names.
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -615,6 +627,14 @@ class SyncAPIClient(_ClientBase):
         self._sleep(delay)
 
 
+async def _async_sleep(seconds: float) -> None:
+    # asyncio is imported on the first retry of an async client: importing it
+    # costs more than the rest of this module, and sync users never need it.
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 class AsyncAPIClient(_ClientBase):
     """Base of the generated asynchronous client; mirrors ``SyncAPIClient``."""
 
@@ -639,7 +659,7 @@ class AsyncAPIClient(_ClientBase):
         self._http = http_client or httpx.AsyncClient(
             timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
         )
-        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
 
     def with_options(
         self,

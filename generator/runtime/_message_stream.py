@@ -18,16 +18,27 @@ from __future__ import annotations
 
 import json
 from types import TracebackType
-from typing import Any, AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Generic
-from typing import Iterator, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Generic,
+    Iterator,
+    TypeVar,
+)
 
 import httpx
-import pydantic
-import pydantic_core
 
 from ._errors import APIResponseValidationError
-from ._response import describe_validation_error
+from ._response import describe_validation_error, validator
 from ._streaming import AsyncStream, Stream
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = [
     "AsyncMessageStream",
@@ -38,7 +49,7 @@ __all__ = [
 ]
 
 _E = TypeVar("_E")
-_M = TypeVar("_M", bound=pydantic.BaseModel)
+_M = TypeVar("_M", bound="pydantic.BaseModel")
 
 _Raw = dict[str, Any]
 
@@ -133,20 +144,24 @@ class MessageAccumulator:
             text = "".join(pieces)
             partial: object = {}
             if text.strip():
+                from pydantic_core import from_json  # loaded by the models already
+
                 try:
-                    partial = pydantic_core.from_json(text, allow_partial=True)
+                    partial = from_json(text, allow_partial=True)
                 except ValueError:
                     partial = {}
             content[index] = {**content[index], "input": partial}
         return {**self.message, "content": content}
 
     def build(self, message_type: type[_M]) -> _M:
+        parser = validator(message_type)
         try:
-            return message_type.model_validate(self.snapshot())
-        except pydantic.ValidationError as exc:
+            built: _M = parser.validate_python(self.snapshot())
+        except parser.error as exc:
             raise APIResponseValidationError(
                 describe_validation_error(exc, message_type), response=self._response
             ) from exc
+        return built
 
     def _error(self, message: str) -> APIResponseValidationError:
         return APIResponseValidationError(

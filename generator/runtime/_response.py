@@ -1,5 +1,9 @@
 """Parsing response bodies, and the raw responses behind ``with_raw_response``.
 
+Bodies, stream events and final stream messages are all parsed by a cached
+``Validator`` per type: the fast schema first, the lenient one when that fails
+(``_models`` explains why there are two).
+
 ``client.messages.with_raw_response.create(...)`` returns an ``APIResponse``
 instead of the parsed ``Message``: the status, headers and request id, with
 ``parse()`` giving the value the plain method would have returned.
@@ -17,25 +21,30 @@ import functools
 import json
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generic, TypeVar, cast
 
 import httpx
-import pydantic
-from typing_extensions import ParamSpec, Self
+from typing_extensions import ParamSpec, Self, TypeGuard
 
 from ._errors import APIResponseValidationError
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
+    "Validator",
     "async_to_raw_response_wrapper",
     "parse_body",
     "raw_response_requested",
     "to_raw_response_wrapper",
     "type_adapter",
+    "validator",
 ]
 
 _T = TypeVar("_T")
+_B = TypeVar("_B")
 _P = ParamSpec("_P")
 
 _RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response_requested", default=False)
@@ -47,12 +56,85 @@ _ADAPTERS: dict[int, tuple[object, pydantic.TypeAdapter[Any]]] = {}
 
 def type_adapter(tp: object) -> pydantic.TypeAdapter[Any]:
     """A cached ``TypeAdapter`` for ``tp`` (building one costs far more than using it)."""
+    import pydantic  # see ``validator``
+
     cached = _ADAPTERS.get(id(tp))
     if cached is not None and cached[0] is tp:
         return cached[1]
     adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(cast(Any, tp))
     _ADAPTERS[id(tp)] = (tp, adapter)
     return adapter
+
+
+class Validator:
+    """Parses one type: with ``fast`` first and, only if that fails, with ``lenient``.
+
+    ``fast`` reads every tag in pydantic-core alone (``_models.plain_tag_schema``);
+    whenever it succeeds its result is the one ``lenient`` would give, and
+    whatever it rejects (a tag this client does not know, a malformed body) is
+    parsed, or reported, by ``lenient`` exactly as before. ``lenient`` is
+    ``None`` when the type has no union that needs it: ``fast`` is then the only
+    schema. ``error`` is pydantic's ``ValidationError``, what both raise.
+    """
+
+    __slots__ = ("error", "fast", "lenient")
+
+    def __init__(self, fast: Any, lenient: Any) -> None:
+        import pydantic  # see ``validator``
+
+        self.fast = fast  # a pydantic-core SchemaValidator, or a TypeAdapter
+        self.lenient = lenient
+        self.error: type[pydantic.ValidationError] = pydantic.ValidationError
+
+    def validate_json(self, data: str | bytes) -> Any:
+        try:
+            return self.fast.validate_json(data)
+        except self.error:
+            if self.lenient is None:
+                raise
+        # Outside the handler, so the lenient error is not chained to the fast one.
+        return self.lenient.validate_json(data)
+
+    def validate_python(self, value: object) -> Any:
+        try:
+            return self.fast.validate_python(value)
+        except self.error:
+            if self.lenient is None:
+                raise
+        return self.lenient.validate_python(value)
+
+
+_VALIDATORS: dict[int, tuple[object, Validator]] = {}
+
+
+def validator(tp: object) -> Validator:
+    """The cached ``Validator`` of ``tp`` (a model class, or any type pydantic takes)."""
+    cached = _VALIDATORS.get(id(tp))
+    if cached is not None and cached[0] is tp:
+        return cached[1]
+    # pydantic is imported on the first parse, not with the client: by then the
+    # models have imported it anyway, and a client import need not pay for it.
+    import pydantic
+    import pydantic_core
+
+    from ._models import plain_tag_schema
+
+    lenient: Any
+    if _is_model_class(tp, pydantic.BaseModel):
+        tp.model_rebuild()  # a deferred model is built now, not at its first use
+        lenient, schema = tp.__pydantic_validator__, tp.__pydantic_core_schema__
+    else:
+        lenient = type_adapter(tp)
+        schema = lenient.core_schema
+    plain = plain_tag_schema(schema) if isinstance(schema, dict) else None
+    if plain is None:
+        made = Validator(lenient, None)
+    else:
+        # No config: a model's own travels inside its schema, and a TypeAdapter
+        # without one (as ``type_adapter`` makes them) passes none either.
+        made = Validator(pydantic_core.SchemaValidator(plain), lenient)
+    _VALIDATORS[id(tp)] = (tp, made)
+    return made
 
 
 def parse_body(content: bytes, cast_to: object, response: httpx.Response) -> Any:
@@ -69,11 +151,10 @@ def parse_body(content: bytes, cast_to: object, response: httpx.Response) -> Any
         return response.text
     if cast_to is httpx.Response:
         return response
+    parser = validator(cast_to)
     try:
-        if _is_model_class(cast_to):
-            return cast(type[pydantic.BaseModel], cast_to).model_validate_json(content)
-        return type_adapter(cast_to).validate_json(content)
-    except pydantic.ValidationError as exc:
+        return parser.validate_json(content)
+    except parser.error as exc:
         raise APIResponseValidationError(
             describe_validation_error(exc, cast_to), response=response, body=_json_or_none(content)
         ) from exc
@@ -91,9 +172,9 @@ def describe_validation_error(exc: pydantic.ValidationError, target: object) -> 
     return f"response did not fit {name}: {'; '.join(problems)}{suffix}"
 
 
-def _is_model_class(tp: object) -> bool:
+def _is_model_class(tp: object, base: type[_B]) -> TypeGuard[type[_B]]:
     try:
-        return isinstance(tp, type) and issubclass(tp, pydantic.BaseModel)
+        return isinstance(tp, type) and issubclass(tp, base)
     except TypeError:  # generic aliases pose as types on some versions
         return False
 

@@ -18,20 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import TracebackType
 from typing import (
+    TYPE_CHECKING,
     Any,
     AsyncGenerator,
     AsyncIterator,
-    Callable,
     Generator,
     Generic,
+    Iterable,
     Iterator,
     Mapping,
     TypeVar,
 )
 
 import httpx
-import pydantic
-import pydantic_core
 from typing_extensions import Self
 
 from ._errors import (
@@ -41,12 +40,14 @@ from ._errors import (
     IncompleteStreamError,
     make_stream_error,
 )
-from ._response import describe_validation_error, type_adapter
+from ._response import describe_validation_error, validator
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream", "StreamSpec"]
 
 _T = TypeVar("_T")
-_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +68,24 @@ class SSEDecoder:
         self._skip_lf = False  # the last chunk ended in CR, which may be half a CRLF
         self._first_line = True
         self._event: str | None = None
-        self._data: list[str] = []
+        self._data: str | None = None  # the data lines so far, joined by LF
         self._last_id: str | None = None
         self._retry: int | None = None
 
     @property
     def pending(self) -> bool:
         """Whether an event has started but not been dispatched (useful at EOF)."""
-        return bool(self._data or self._partial)
+        return self._data is not None or bool(self._partial)
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        return [ServerSentEvent(*fields) for fields in self.decode(chunk)]
+
+    def decode(self, chunk: bytes) -> list[tuple[str, str | None, str | None, int | None]]:
+        """What ``feed`` gives, each event as a plain ``(data, event, id, retry)`` tuple.
+
+        The streams use this form: a tuple costs a fraction of an object, and
+        this loop runs for every line of every stream.
+        """
         if not chunk:
             return []
         if self._skip_lf:
@@ -85,58 +94,59 @@ class SSEDecoder:
                 chunk = chunk[1:]
                 if not chunk:
                     return []
-        if b"\n" not in chunk and b"\r" not in chunk:
+        if b"\r" in chunk:
+            # Every line end becomes LF, so one split finds them all. A final CR
+            # may be the first half of a CRLF whose LF starts the next chunk.
+            self._skip_lf = chunk[-1:] == b"\r"
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        end = chunk.rfind(b"\n")
+        if end < 0:
             self._partial.append(chunk)
             return []
+        complete = chunk[:end]
         if self._partial:
-            self._partial.append(chunk)
-            chunk = b"".join(self._partial)
-            self._partial = []
-        # bytes.splitlines breaks on CR, LF and CRLF only (unlike str.splitlines).
-        lines = chunk.splitlines(keepends=True)
-        if not lines[-1].endswith((b"\r", b"\n")):
-            self._partial.append(lines.pop())
-        elif lines[-1].endswith(b"\r"):
-            self._skip_lf = True
-        events: list[ServerSentEvent] = []
-        for line in lines:
-            event = self._line(line.rstrip(b"\r\n").decode("utf-8", errors="replace"))
-            if event is not None:
-                events.append(event)
-        return events
-
-    def _line(self, line: str) -> ServerSentEvent | None:
+            self._partial.append(complete)
+            complete = b"".join(self._partial)
+        self._partial = [chunk[end + 1 :]] if end + 1 < len(chunk) else []
+        # Decoded as a whole: LF never occurs inside a multi-byte sequence, so
+        # this is what decoding line by line would give, in one call.
+        text = complete.decode("utf-8", errors="replace")
         if self._first_line:
             self._first_line = False
-            line = line.removeprefix("\ufeff")
-        if not line:
-            return self._dispatch()
-        if line.startswith(":"):
-            return None
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._event = value or None
-        elif name == "id":
-            if "\x00" not in value:
-                self._last_id = value
-        elif name == "retry":
-            if value.isascii() and value.isdigit():
-                self._retry = int(value)
-        return None
-
-    def _dispatch(self) -> ServerSentEvent | None:
-        # An event without any data line is not dispatched (per the standard).
-        event = None
-        if self._data:
-            event = ServerSentEvent(
-                data="\n".join(self._data), event=self._event, id=self._last_id, retry=self._retry
-            )
-        self._data = []
-        self._event = None
-        return event
+            text = text.removeprefix("\ufeff")
+        events: list[tuple[str, str | None, str | None, int | None]] = []
+        event = self._event
+        data = self._data
+        # str.split, not splitlines: U+2028 and friends may occur inside JSON.
+        for line in text.split("\n"):
+            if not line:
+                # An event without any data line is not dispatched (per the standard).
+                if data is not None:
+                    events.append((data, event, self._last_id, self._retry))
+                    data = None
+                event = None
+            elif line.startswith("data:"):
+                value = line[6:] if line[5:6] == " " else line[5:]
+                data = value if data is None else f"{data}\n{value}"
+            elif line.startswith("event:"):
+                event = (line[7:] if line[6:7] == " " else line[6:]) or None
+            else:
+                name, _, value = line.partition(":")
+                value = value.removeprefix(" ")
+                if name == "data":
+                    data = value if data is None else f"{data}\n{value}"
+                elif name == "event":
+                    event = value or None
+                elif name == "id":
+                    if "\x00" not in value:
+                        self._last_id = value
+                elif name == "retry":
+                    if value.isascii() and value.isdigit():
+                        self._retry = int(value)
+                # Anything else, comments (an empty name) included, is ignored.
+        self._event = event
+        self._data = data
+        return events
 
 
 @dataclass(frozen=True)
@@ -168,9 +178,13 @@ class _StreamBase(Generic[_T]):
         error_types: Mapping[str, type[APIStatusError]],
         status_errors: Mapping[int, type[APIStatusError]],
     ) -> None:
+        # pydantic comes with the first stream, not with the client (see ``validator``).
+        from pydantic_core import from_json
+
         self.response = response
         self._spec = spec
-        self._adapter = type_adapter(spec.event_type)
+        self._validator = validator(spec.event_type)
+        self._from_json = from_json
         self._error_types = error_types
         self._status_errors = status_errors
         self._started = False
@@ -188,25 +202,36 @@ class _StreamBase(Generic[_T]):
             raise RuntimeError("a stream can be iterated only once")
         self._started = True
 
-    def _handle(self, sse: ServerSentEvent, parse: Callable[[str], _Item]) -> _Item | None:
-        """The parsed item for ``sse``, ``None`` to skip it; raises for an error event."""
+    def _items(self, events: Iterable[tuple[str, Any, Any, Any]], pairs: bool) -> Iterator[Any]:
+        """The parsed items of ``events`` (from ``SSEDecoder.decode``); raises for an error event.
+
+        Stops after the terminal event. ``pairs``: each item is the parsed
+        event with the JSON object it came from. Every event of every stream
+        passes through this loop, so the common case (a named event that
+        parses) costs no call of ours.
+        """
         spec = self._spec
-        name = sse.event if sse.event is not None else self._name_in_data(sse.data)
-        if name == spec.error_event:
-            raise make_stream_error(
-                self._json(sse.data),
-                response=self.response,
-                error_types=self._error_types,
-                status_errors=self._status_errors,
-            )
-        if spec.known_events is not None and name is not None:
-            if name not in spec.known_events:
-                return None
-        item = parse(sse.data)
-        self._count += 1
-        if name == spec.terminal_event:
-            self._done = True
-        return item
+        known, error, terminal = spec.known_events, spec.error_event, spec.terminal_event
+        # ``_parse_pair`` reports its own failures; only the fast schema's reach the handler.
+        parse = self._parse_pair if pairs else self._validator.fast.validate_json
+        invalid = self._validator.error
+        for data, name, _, _ in events:
+            if name is None:
+                name = self._name_in_data(data)
+            if name == error:
+                raise self._stream_error(data)
+            if known is not None and name is not None and name not in known:
+                continue
+            try:
+                item = parse(data)
+            except invalid as exc:
+                item = self._parse_again(data, exc)
+            self._count += 1
+            if name == terminal:
+                self._done = True
+                yield item
+                return
+            yield item
 
     def _name_in_data(self, data: str) -> str | None:
         # An event sent without an ``event:`` line (legal SSE) is named by the
@@ -214,18 +239,29 @@ class _StreamBase(Generic[_T]):
         if self._spec.name_field is None:
             return None
         try:
-            raw = pydantic_core.from_json(data)
+            raw = self._from_json(data)
         except ValueError:
             return None  # parsing it reports the problem
         name = raw.get(self._spec.name_field) if isinstance(raw, dict) else None
         return name if isinstance(name, str) else None
 
-    def _parse(self, data: str) -> _T:
-        try:
-            parsed: _T = self._adapter.validate_json(data)
-        except pydantic.ValidationError as exc:
-            raise self._invalid(exc, data) from exc
-        return parsed
+    def _stream_error(self, data: str) -> APIStatusError:
+        return make_stream_error(
+            self._json(data),
+            response=self.response,
+            error_types=self._error_types,
+            status_errors=self._status_errors,
+        )
+
+    def _parse_again(self, data: str, exc: pydantic.ValidationError) -> Any:
+        """``data``, which the fast schema rejected with ``exc``, parsed leniently."""
+        lenient = self._validator.lenient
+        if lenient is not None:
+            try:
+                return lenient.validate_json(data)
+            except self._validator.error as lenient_exc:
+                exc = lenient_exc
+        raise self._invalid(exc, data) from exc
 
     def _parse_pair(self, data: str) -> tuple[_T, dict[str, Any]]:
         raw = self._json(data)
@@ -234,14 +270,14 @@ class _StreamBase(Generic[_T]):
                 f"stream event is not a JSON object: {data[:200]!r}", response=self.response
             )
         try:
-            parsed: _T = self._adapter.validate_python(raw)
-        except pydantic.ValidationError as exc:
+            parsed: _T = self._validator.validate_python(raw)
+        except self._validator.error as exc:
             raise self._invalid(exc, data) from exc
         return parsed, raw
 
     def _json(self, data: str) -> object:
         try:
-            return pydantic_core.from_json(data)
+            return self._from_json(data)
         except ValueError as exc:
             raise APIResponseValidationError(
                 f"stream event is not valid JSON ({exc}): {data[:200]!r}", response=self.response
@@ -250,7 +286,7 @@ class _StreamBase(Generic[_T]):
     def _invalid(self, exc: pydantic.ValidationError, data: str) -> APIResponseValidationError:
         body: object = None
         try:
-            body = pydantic_core.from_json(data)
+            body = self._from_json(data)
         except ValueError:
             pass
         return APIResponseValidationError(
@@ -283,41 +319,43 @@ class Stream(_StreamBase[_T]):
     """
 
     def __iter__(self) -> Iterator[_T]:
-        return self._run(self._parse)
+        return self._run(pairs=False)
 
     def _iter_pairs(self) -> Iterator[tuple[_T, dict[str, Any]]]:
         """Each event with the JSON object it was parsed from (for accumulators)."""
-        return self._run(self._parse_pair)
+        return self._run(pairs=True)
 
-    def _run(self, parse: Callable[[str], _Item]) -> Generator[_Item, None, None]:
+    def _run(self, pairs: bool) -> Generator[Any, None, None]:
         self._claim()
-        events = self._events()
+        decoder = SSEDecoder()
+        response = self.response
+        # Without a content encoding the raw bytes are the body, and reading
+        # them raw skips a decoder and a re-chunker per chunk: per event, when
+        # the server sends one chunk per event (as the API does).
+        if response.is_stream_consumed or "content-encoding" in response.headers:
+            chunks = response.iter_bytes()
+        else:
+            chunks = response.iter_raw()
         try:
-            for sse in events:
-                # After the terminal event the rest is read and ignored, so the
-                # connection can go back to the pool.
+            try:
+                for chunk in chunks:
+                    # After the terminal event the rest is read and ignored, so
+                    # the connection can go back to the pool.
+                    if not self._done:
+                        yield from self._items(decoder.decode(chunk), pairs)
+            except httpx.StreamClosed:
+                if not self._closed:
+                    raise
+            except httpx.TransportError as exc:
+                # Once the terminal event is in, the answer is complete.
                 if not self._done:
-                    item = self._handle(sse, parse)
-                    if item is not None:
-                        yield item
+                    raise self._transport_error(exc) from exc
             if not self._done and not self._closed:
                 raise self._premature_end()
         finally:
-            events.close()
+            if isinstance(chunks, Generator):  # as httpx makes it, though typed as an iterator
+                chunks.close()
             self.close()
-
-    def _events(self) -> Generator[ServerSentEvent, None, None]:
-        decoder = SSEDecoder()
-        try:
-            for chunk in self.response.iter_bytes():
-                yield from decoder.feed(chunk)
-        except httpx.StreamClosed:
-            if not self._closed:
-                raise
-        except httpx.TransportError as exc:
-            # Once the terminal event is in, the answer is complete.
-            if not self._done:
-                raise self._transport_error(exc) from exc
 
     def close(self) -> None:
         self._closed = True
@@ -344,38 +382,37 @@ class AsyncStream(_StreamBase[_T]):
     """
 
     def __aiter__(self) -> AsyncIterator[_T]:
-        return self._run(self._parse)
+        return self._run(pairs=False)
 
     def _iter_pairs(self) -> AsyncIterator[tuple[_T, dict[str, Any]]]:
-        return self._run(self._parse_pair)
+        return self._run(pairs=True)
 
-    async def _run(self, parse: Callable[[str], _Item]) -> AsyncGenerator[_Item, None]:
+    async def _run(self, pairs: bool) -> AsyncGenerator[Any, None]:
         self._claim()
-        events = self._events()
+        decoder = SSEDecoder()
+        response = self.response
+        if response.is_stream_consumed or "content-encoding" in response.headers:
+            chunks = response.aiter_bytes()
+        else:
+            chunks = response.aiter_raw()
         try:
-            async for sse in events:
+            try:
+                async for chunk in chunks:
+                    if not self._done:
+                        for item in self._items(decoder.decode(chunk), pairs):
+                            yield item
+            except httpx.StreamClosed:
+                if not self._closed:
+                    raise
+            except httpx.TransportError as exc:
                 if not self._done:
-                    item = self._handle(sse, parse)
-                    if item is not None:
-                        yield item
+                    raise self._transport_error(exc) from exc
             if not self._done and not self._closed:
                 raise self._premature_end()
         finally:
-            await events.aclose()
+            if isinstance(chunks, AsyncGenerator):
+                await chunks.aclose()
             await self.close()
-
-    async def _events(self) -> AsyncGenerator[ServerSentEvent, None]:
-        decoder = SSEDecoder()
-        try:
-            async for chunk in self.response.aiter_bytes():
-                for event in decoder.feed(chunk):
-                    yield event
-        except httpx.StreamClosed:
-            if not self._closed:
-                raise
-        except httpx.TransportError as exc:
-            if not self._done:
-                raise self._transport_error(exc) from exc
 
     async def close(self) -> None:
         self._closed = True

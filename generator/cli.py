@@ -93,14 +93,19 @@ _CHECK_OPTION = click.option("--check", is_flag=True,
               help="The directory to generate into.  [default: generated]")
 @_TEMPLATES_OPTION
 @_CHECK_OPTION
-def generate(spec: str | None, out: str | None, templates: str | None, check: bool) -> None:
+@click.option("--full-black", is_flag=True,
+              help="Run black over every Python file written (the same output, slower).")
+def generate(
+    spec: str | None, out: str | None, templates: str | None, check: bool, full_black: bool
+) -> None:
     """Generate the client package, its stubs and its docs from the spec.
 
     Settings not given as options are read from [tool.messages-codegen] in
     ./pyproject.toml (keys: spec, out, templates).
     """
-    out = out or str(_settings().get("out", "generated"))
-    _run(None, spec, out, templates, check, "messages-codegen generate")
+    settings = _settings()
+    out = out or str(settings.get("out", "generated"))
+    _run(None, spec, out, templates, check, "messages-codegen generate", settings, full_black)
 
 
 @cli.command()
@@ -139,7 +144,7 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
 
 def _run(
     target: str | None, spec: str | None, out: str, templates: str | None, check: bool,
-    again: str,
+    again: str, settings: dict[str, object] | None = None, full_black: bool = False,
 ) -> None:
     """Generate ``target`` (every target when None) into ``out``, and report.
 
@@ -148,7 +153,7 @@ def _run(
     from generator import incremental
     from generator.writer import TARGETS
 
-    settings = _settings()
+    settings = _settings() if settings is None else settings
     spec = spec or str(settings.get("spec", DEFAULT_SPEC))
     templates = templates or (str(settings["templates"]) if "templates" in settings else None)
     template_dir = Path(templates) if templates else None
@@ -168,7 +173,7 @@ def _run(
     try:
         result = run(
             Path(spec), Path(out), templates=template_dir, check=check, display_path=spec,
-            targets=chosen,
+            targets=chosen, full_black=full_black,
         )
     except GeneratorError as exc:
         _fail(exc)

@@ -24,14 +24,13 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import importlib.metadata
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Iterable
 
 from generator.diagnostics import GeneratorError
+from generator.versions import package_version
 
 if TYPE_CHECKING:
     import black
@@ -52,7 +51,7 @@ __all__ = [
 ]
 
 # Recorded in PROVENANCE.json and in the reuse hash: another black may format differently.
-BLACK_VERSION = importlib.metadata.version("black")
+BLACK_VERSION = package_version("black")
 LINE_LENGTH = 100
 _PARALLEL_THRESHOLD = 32
 
@@ -143,6 +142,8 @@ def format_python(items: Iterable[tuple[str, str]], pyi: bool = False) -> list[s
         return [_format_one(item, pyi) for item in batch]
     # Largest first, one at a time: one huge module (a resource with hundreds of
     # methods) must not end up last in a chunk while the other workers sit idle.
+    from concurrent.futures import ProcessPoolExecutor
+
     order = sorted(range(len(batch)), key=lambda i: len(batch[i][1]), reverse=True)
     results: list[str] = [""] * len(batch)
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:

@@ -17,12 +17,12 @@ run down the full path.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from generator import __version__
+from generator.versions import package_version
 from generator.diagnostics import Diagnostic, Location
 from generator.writer import CACHE_DIR, read_tree
 
@@ -48,7 +48,7 @@ def _fingerprint(
 ) -> str:
     digest = hashlib.sha256()
     header = json.dumps(
-        [__version__, _version("black"), _version("jinja2"), display_path, sorted(targets)]
+        [__version__, package_version("black"), package_version("jinja2"), display_path, sorted(targets)]
     )
     digest.update(header.encode() + b"\0" + spec_raw + b"\0")
     for label, root in (("gen", _GENERATOR_DIR), ("tpl", _TEMPLATES_DIR), ("usr", templates)):
@@ -58,13 +58,6 @@ def _fingerprint(
             digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "none"
 
 
 def _tree_digest(files: Mapping[str, bytes]) -> str:

@@ -111,11 +111,15 @@ def render_tree(
     roots = target_roots(targets)
     out: dict[str, bytes] = {}
     pending: list[_Pending] = []
+    # The hand-written runtime, copied as it is: black-formatted in the
+    # repository (tests/test_golden.py holds it to that), so never laid out.
+    verbatim: set[str] = set()
     if "package" in roots:
         root = roots["package"]
         runtime = list(RUNTIME_MODULES) + ([STREAM_HELPER_MODULE] if uses_stream_helper(api) else [])
         for name in runtime:
             text = (RUNTIME_DIR / name).read_text(encoding="utf-8")
+            verbatim.add(f"{root}{api.package}/{name}")
             pending.append((f"{root}{api.package}/{name}", text, False))
         _render_planned(plan_files(api), root, env, source, out, pending)
         out[f"{root}{api.package}/py.typed"] = b""
@@ -123,6 +127,7 @@ def render_tree(
         root = roots["stubs"]
         for name in stubs.runtime_stub_modules(api):
             text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
+            verbatim.add(f"{root}{stubs.stub_package(api)}/{name}")
             pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
         _render_planned(stubs.plan_stubs(api), root, env, source, out, pending)
     if "docs" in roots:
@@ -136,7 +141,10 @@ def render_tree(
         if full_black:
             formatted = fmt.format_python(((path, text) for path, text, _ in to_format), is_pyi)
         else:
-            formatted = [fmt.layout(path, text, is_pyi) for path, text, _ in to_format]
+            formatted = [
+                text if path in verbatim else fmt.layout(path, text, is_pyi)
+                for path, text, _ in to_format
+            ]
         for (path, _, digest), text in zip(to_format, formatted):
             out[path] = (fmt.header(source, digest, text) + text).encode("utf-8")
         for path, _, digest in batch:

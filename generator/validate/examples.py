@@ -17,18 +17,18 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 from jsonschema.exceptions import ValidationError, relevance
-from openapi_schema_validator import (
-    OAS30Validator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
 from referencing import Registry, Resource, Specification
 from referencing.jsonschema import DRAFT202012
 
 from generator.diagnostics import Diagnostic, Location
 from generator.loader import Pointer
 from generator.validate.document import Document, ExampleSite, pointer_text
+from generator.validate.oas import (
+    OAS30Validator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
 from generator.validate.text import error_message, instance_path, most_specific, short
 
 __all__ = ["check_examples", "sse_events"]

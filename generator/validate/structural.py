@@ -14,6 +14,11 @@ may be fine, and our own checks ran regardless.
 
 The keyword pass assumes the document passed the first one (it indexes
 ``parameter["name"]`` without looking), so it runs only then.
+
+The library comes through ``generator.validate.oas``, which imports it
+without its settings models and gives both passes validators that resolve
+OpenAPI 3.1's ``$dynamicRef``s ahead of time (built once per process); the
+verdicts are the library's own.
 """
 
 from __future__ import annotations
@@ -22,25 +27,25 @@ import re
 from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
-from jsonschema_path import SchemaPath
-from openapi_spec_validator.shortcuts import get_validator_cls
-from openapi_spec_validator.validation import keywords
-from openapi_spec_validator.validation.exceptions import (
-    DuplicateOperationIDError,
-    ExtraParametersError,
-    OpenAPIValidationError,
-    ParameterDuplicateError,
-    UnresolvableParameterError,
-)
-from openapi_spec_validator.validation.validators import (
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-    SpecValidator,
-)
 
 from generator.diagnostics import Diagnostic
 from generator.loader import Pointer
 from generator.validate.document import Document
+from generator.validate.oas import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    OpenAPIValidationError,
+    ParameterDuplicateError,
+    SchemaPath,
+    SpecValidator,
+    UnresolvableParameterError,
+    document_validator,
+    faster_checker,
+    get_validator_cls,
+    keywords,
+)
 from generator.validate.refs import has_ref_loop
 from generator.validate.text import (
     did_you_mean,
@@ -80,7 +85,7 @@ def check_structure(doc: Document) -> Iterator[Diagnostic]:
         return
     assert cls is not None
     try:
-        errors = [most_specific(e) for e in cls.schema_validator.iter_errors(data)]
+        errors = [most_specific(e) for e in document_validator(cls).iter_errors(data)]
     except Exception as exc:
         yield _incomplete(doc, (), exc)
         return
@@ -227,13 +232,19 @@ class _IdSet(set[int]):
     append = set.add
 
 
-def _with_id_sets(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordValidator]:
+def _faster_schemas(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordValidator]:
     def __init__(self: Any, registry: Any) -> None:
         base.__init__(self, registry)
         self.visited_schema_ids = _IdSet()
         self.meta_checked_schema_ids = _IdSet()
 
-    return type(base.__name__, (base,), {"__init__": __init__})
+    def _get_schema_checker(self: Any, schema: SchemaPath, value: Any) -> Any:
+        checker = base._get_schema_checker(self, schema, value)  # type: ignore[attr-defined]
+        return faster_checker(checker)
+
+    return type(base.__name__, (base,), {
+        "__init__": __init__, "_get_schema_checker": _get_schema_checker,
+    })
 
 
 _LOCATED: dict[type[SpecValidator], type[SpecValidator]] = {}
@@ -243,7 +254,7 @@ def _located(cls: type[SpecValidator]) -> type[SpecValidator]:
     if cls not in _LOCATED:
         validators = {name: _locating(kv) for name, kv in cls.keyword_validators.items()}
         validators["default"] = _NoDefaults
-        validators["schema"] = _with_id_sets(validators["schema"])
+        validators["schema"] = _faster_schemas(validators["schema"])
         _LOCATED[cls] = type(cls.__name__, (cls,), {
             "keyword_validators": validators,
             # Never fetch other files or URLs; E202 reports external refs.

@@ -18,11 +18,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import black
 import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from generator import fmt
 from generator.diagnostics import SpecError
 from generator.pipeline import generate
 from tests.tree_support import IMPORT_ALL, read_tree
@@ -148,6 +150,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
 
 PACKAGE = "random_client"
 _WORK: dict[str, Path] = {}
+_BLACK_CHECKED: set[str] = set()
 
 
 def _work_dir(factory: pytest.TempPathFactory) -> Path:
@@ -181,6 +184,14 @@ def test_random_specs_generate_code_that_imports_or_fail_with_located_errors(
     event("generated")
     for path in sorted(out.rglob("*.py")):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
+    # Our templates lay code out as black would, with black only for long
+    # statements: random names and strings must not find a shape they get wrong.
+    for path in sorted([*out.rglob("*.py"), *out.rglob("*.pyi")]):
+        body = path.read_text(encoding="utf-8").split("\n", 2)[2]
+        if body not in _BLACK_CHECKED:
+            pyi = path.suffix == ".pyi"
+            assert black.format_str(body, mode=fmt.black_mode(pyi)) == body, path.relative_to(out)
+            _BLACK_CHECKED.add(body)
     namespace: dict[str, Any] = {"__name__": "random_import_check"}
     exec(IMPORT_ALL, namespace)
     sys.path.insert(0, str(out))

@@ -16,14 +16,15 @@ run down the full path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from generator import __version__
-from generator.versions import package_version
 from generator.diagnostics import Diagnostic, Location
+from generator.versions import package_version
 from generator.writer import CACHE_DIR, read_tree
 
 __all__ = ["lookup", "remember"]
@@ -51,13 +52,25 @@ def _fingerprint(
         [__version__, package_version("black"), package_version("jinja2"), display_path, sorted(targets)]
     )
     digest.update(header.encode() + b"\0" + spec_raw + b"\0")
-    for label, root in (("gen", _GENERATOR_DIR), ("tpl", _TEMPLATES_DIR), ("usr", templates)):
-        if root is None:
-            continue
-        for path in _files_under(root):
-            digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(path.read_bytes() + b"\0")
+    digest.update(_own_sources())
+    if templates is not None:
+        digest.update(_sources("usr", templates))
     return digest.hexdigest()
+
+
+@functools.cache
+def _own_sources() -> bytes:
+    # Read once per process: lookup and remember both need it, and the
+    # generator's own files do not change while it runs.
+    return _sources("gen", _GENERATOR_DIR) + _sources("tpl", _TEMPLATES_DIR)
+
+
+def _sources(label: str, root: Path) -> bytes:
+    digest = hashlib.sha256()
+    for path in _files_under(root):
+        digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes() + b"\0")
+    return digest.digest()
 
 
 def _tree_digest(files: Mapping[str, bytes]) -> str:

@@ -27,7 +27,7 @@ from generator.diagnostics import Diagnostic, Location
 from generator.versions import package_version
 from generator.writer import CACHE_DIR, read_tree
 
-__all__ = ["lookup", "remember"]
+__all__ = ["code_digest", "lookup", "remember"]
 
 _STATE = "state.json"
 _GENERATOR_DIR = Path(__file__).resolve().parent
@@ -56,6 +56,11 @@ def _fingerprint(
     if templates is not None:
         digest.update(_sources("usr", templates))
     return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """A digest of the generator's own code and templates, as this process runs them."""
+    return hashlib.sha256(_own_sources()).hexdigest()
 
 
 @functools.cache

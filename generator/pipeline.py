@@ -15,6 +15,7 @@ stubs``, ``messages-codegen docs``) fills its directory by itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,16 @@ from generator.plan import (
     uses_stream_helper,
 )
 from generator.render import make_environment, render
-from generator.writer import PROVENANCE, TARGETS, Drift, compare_tree, read_tree, write_tree
+from generator.versions import package_version
+from generator.writer import (
+    CACHE_DIR,
+    PROVENANCE,
+    TARGETS,
+    Drift,
+    compare_tree,
+    read_tree,
+    write_tree,
+)
 
 __all__ = ["TARGETS", "GenerateResult", "generate", "load_api", "render_tree", "target_roots"]
 
@@ -202,6 +212,10 @@ def generate(
     full_black: bool = False,
 ) -> GenerateResult:
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
+    from generator.validate.oas import PASSED
+
+    passed, passed_key = out / CACHE_DIR / _PASSED, _validation_key()
+    PASSED.load(passed, passed_key)
     api, warnings = load_api(spec_path, display_path)
     existing = read_tree(out)
     # Reuse is safe in both modes: a file edited by hand no longer matches the
@@ -219,7 +233,22 @@ def generate(
     incremental.remember(
         spec_path.read_bytes(), api.spec_path, out, templates, targets, files, warnings
     )
+    if (out / CACHE_DIR).is_dir():
+        PASSED.save(passed, passed_key)
     return result
+
+
+# Beside the incremental state: the Schema Objects that passed validation.
+_PASSED = "validated.json"
+
+
+def _validation_key() -> str:
+    """What a Schema Object's verdict depends on besides the object: our code and the validators."""
+    parts = [incremental.code_digest()] + [
+        package_version(name)
+        for name in ("jsonschema", "openapi-schema-validator", "openapi-spec-validator")
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
 def _refuse_other_targets(out: Path, existing: dict[str, bytes], files: dict[str, bytes]) -> None:

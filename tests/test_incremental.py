@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.writer import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SHORTCUT = "unchanged since the last run"
@@ -79,3 +83,32 @@ def test_the_cache_is_not_part_of_the_tree(project: Path) -> None:
     shutil.rmtree(cache)
     code, output = _run("generate", "--out", "out", "--check")
     assert code == 0 and SHORTCUT not in output and "extra" not in output
+
+
+def test_schema_objects_are_checked_again_when_they_change(project: Path) -> None:
+    # Verdicts kept beside the output are by content: an edited Schema Object is new.
+    record = json.loads((project / "out" / CACHE_DIR / "validated.json").read_text(encoding="utf-8"))
+    assert len(record["passed"]) > 50 and record["key"]
+    spec = project / "spec" / "messages.yaml"
+    text = spec.read_text(encoding="utf-8")
+    broken = text.replace("    Usage:\n      type: object\n", "    Usage:\n      type: objekt\n", 1)
+    assert broken != text
+    spec.write_text(broken, encoding="utf-8")
+    code, output = _run("generate", "--out", "out")
+    assert code == 1 and "error[E105]" in output
+
+
+def test_verdicts_recorded_under_another_key_are_not_trusted(project: Path) -> None:
+    spec = project / "spec" / "messages.yaml"
+    broken = spec.read_text(encoding="utf-8").replace(
+        "    Usage:\n      type: object\n", "    Usage:\n      type: objekt\n", 1
+    )
+    spec.write_text(broken, encoding="utf-8")
+    schema = yaml.safe_load(broken)["components"]["schemas"]["Usage"]
+    digest = hashlib.sha256(
+        json.dumps(schema, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()[:32]
+    record = project / "out" / CACHE_DIR / "validated.json"
+    record.write_text(json.dumps({"key": "another", "passed": [digest]}), encoding="utf-8")
+    code, output = _run("generate", "--out", "out")
+    assert code == 1 and "error[E105]" in output

@@ -31,6 +31,7 @@ jsonschema's errors.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import sys
@@ -38,6 +39,7 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urldefrag, urljoin
 
@@ -54,6 +56,7 @@ __all__ = [
     "OpenAPIV30SpecValidator",
     "OpenAPIV31SpecValidator",
     "OpenAPIValidationError",
+    "PASSED",
     "ParameterDuplicateError",
     "SchemaPath",
     "SpecValidator",
@@ -322,6 +325,10 @@ def faster_checker(checker: Callable[[Any], None]) -> Callable[[Any], None]:
         return checker
 
     def check(schema: Any) -> None:
+        key = _digest(schema)
+        if key is not None and key in PASSED.known:
+            PASSED.used.add(key)
+            return
         # What `check_openapi_schema` does, one error as a SchemaError; but of
         # several, the first by place, not the first jsonschema meets: it walks
         # some keywords in set order, which PYTHONHASHSEED changes.
@@ -329,5 +336,51 @@ def faster_checker(checker: Callable[[Any], None]) -> Callable[[Any], None]:
         if errors:
             first = min(errors, key=lambda e: [str(part) for part in e.absolute_path])
             raise SchemaError.create_from(first)
+        if key is not None:
+            PASSED.known.add(key)
+            PASSED.used.add(key)
 
     return check
+
+
+class _Passed:
+    """Digests of the Schema Objects that passed the dialect check.
+
+    The check is a function of the Schema Object alone, and takes about a third
+    of validating a spec; a regeneration after an edit need only check what the
+    edit changed. ``generator.pipeline`` keeps the digests a run used beside its
+    output (``load``, ``save``), under a key that names the generator's code and
+    the validators' versions, so a change of either starts afresh.
+    """
+
+    def __init__(self) -> None:
+        self.known: set[str] = set()
+        self.used: set[str] = set()
+
+    def load(self, path: Path, key: str) -> None:
+        self.used = set()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("passed"), list):
+            self.known |= {item for item in data["passed"] if isinstance(item, str)}
+
+    def save(self, path: Path, key: str) -> None:
+        text = json.dumps({"key": key, "passed": sorted(self.used)}, indent=0) + "\n"
+        try:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+        except OSError:
+            pass  # only the time of the next run depends on it
+
+
+PASSED = _Passed()
+
+
+def _digest(schema: Any) -> str | None:
+    try:
+        text = json.dumps(schema, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None  # not plain JSON (a YAML oddity): always checked
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -29,6 +29,7 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Iterable
 
+from generator.cache import Record
 from generator.diagnostics import GeneratorError
 from generator.versions import package_version
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLACK_VERSION",
+    "LAID_OUT",
     "LINE_LENGTH",
     "TemplateOutputError",
     "black_mode",
@@ -294,8 +296,8 @@ def _exploded(statement: str, pyi: bool) -> str | None:
 
 
 def statements_formatted() -> int:
-    """How many distinct statements black has laid out in this process (for benchmarks)."""
-    return _statement.cache_info().misses
+    """How many statements black has laid out in this process (for benchmarks)."""
+    return len(_BLACK_CALLS)
 
 
 # ``from module import a, b as c`` on one line: nothing black could join or split
@@ -303,12 +305,8 @@ def statements_formatted() -> int:
 _FROM_IMPORT = re.compile(r"( *)(from [\w.]+ import) (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)")
 
 
-@functools.lru_cache(maxsize=None)
 def _statement(statement: str, pyi: bool) -> str | None:
     """One logical line as black lays it out at its indentation; None if black can't alone."""
-    import black
-    from black.parsing import InvalidInput
-
     imported = _FROM_IMPORT.fullmatch(statement)
     if imported:
         # Black's layout of any import too long for the line, and the commonest
@@ -317,6 +315,20 @@ def _statement(statement: str, pyi: bool) -> str | None:
         indent, head, names = imported.groups()
         inner = "".join(f"{indent}    {name},\n" for name in names.split(", "))
         return f"{indent}{head} (\n{inner}{indent})"
+    digest = hashlib.sha256(f"{pyi}\0{statement}".encode("utf-8")).hexdigest()[:32]
+    known, shaped = LAID_OUT.get(digest)
+    if not known:
+        _BLACK_CALLS.append(digest)
+        shaped = _black_statement(statement, pyi)
+        LAID_OUT.put(digest, shaped)
+    return shaped
+
+
+@functools.lru_cache(maxsize=None)
+def _black_statement(statement: str, pyi: bool) -> str | None:
+    import black
+    from black.parsing import InvalidInput
+
     indent = statement[: len(statement) - len(statement.lstrip(" "))]
     if len(indent) >= LINE_LENGTH // 2:
         return None
@@ -338,3 +350,12 @@ def _statement(statement: str, pyi: bool) -> str | None:
             return None
         out = out[: -len("    pass\n")]
     return "\n".join(indent + line if line else line for line in out.rstrip("\n").split("\n"))
+
+
+# Black's layouts of long statements, kept between runs beside the output
+# (``generator.pipeline``): a regeneration after an edit lays out again the
+# files the edit touched, whose long statements are mostly the ones they had,
+# and with their layouts at hand need not even import black.
+LAID_OUT: Record[str | None] = Record(lambda value: value is None or isinstance(value, str))
+# Each statement black laid out in this process (benchmarks count them).
+_BLACK_CALLS: list[str] = []

@@ -19,12 +19,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from jinja2 import Environment
 
 from generator import __version__, docs, fmt, incremental, stubs
 from generator.build import build_api
+from generator.cache import Record
 from generator.diagnostics import Diagnostic, SpecError, UsageError, has_errors
 from generator.ir import Api
 from generator.loader import load_spec
@@ -212,10 +213,9 @@ def generate(
     full_black: bool = False,
 ) -> GenerateResult:
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
-    from generator.validate.oas import PASSED
-
-    passed, passed_key = out / CACHE_DIR / _PASSED, _validation_key()
-    PASSED.load(passed, passed_key)
+    caches = _caches(out)
+    for record, path, key in caches:
+        record.load(path, key)
     api, warnings = load_api(spec_path, display_path)
     existing = read_tree(out)
     # Reuse is safe in both modes: a file edited by hand no longer matches the
@@ -234,21 +234,32 @@ def generate(
         spec_path.read_bytes(), api.spec_path, out, templates, targets, files, warnings
     )
     if (out / CACHE_DIR).is_dir():
-        PASSED.save(passed, passed_key)
+        for record, path, key in caches:
+            record.save(path, key)
     return result
 
 
-# Beside the incremental state: the Schema Objects that passed validation.
-_PASSED = "validated.json"
+def _caches(out: Path) -> list[tuple[Record[Any], Path, str]]:
+    """What a run keeps beside the incremental state, where, and under which key.
 
+    The Schema Objects that passed validation, and black's layouts of long
+    statements: each depends on our code and on the versions of what computed
+    it, which the key names, so a change of either starts afresh.
+    """
+    from generator.validate.oas import PASSED
 
-def _validation_key() -> str:
-    """What a Schema Object's verdict depends on besides the object: our code and the validators."""
-    parts = [incremental.code_digest()] + [
-        package_version(name)
-        for name in ("jsonschema", "openapi-schema-validator", "openapi-spec-validator")
+    code = incremental.code_digest()
+
+    def key(*packages: str) -> str:
+        parts = [code, *(f"{name} {package_version(name)}" for name in packages)]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:20]
+
+    folder = out / CACHE_DIR
+    return [
+        (PASSED, folder / "validated.json",
+         key("jsonschema", "openapi-schema-validator", "openapi-spec-validator")),
+        (fmt.LAID_OUT, folder / "layouts.json", key("black")),
     ]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
 def _refuse_other_targets(out: Path, existing: dict[str, bytes], files: dict[str, bytes]) -> None:

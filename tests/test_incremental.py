@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,7 +90,7 @@ def test_the_cache_is_not_part_of_the_tree(project: Path) -> None:
 def test_schema_objects_are_checked_again_when_they_change(project: Path) -> None:
     # Verdicts kept beside the output are by content: an edited Schema Object is new.
     record = json.loads((project / "out" / CACHE_DIR / "validated.json").read_text(encoding="utf-8"))
-    assert len(record["passed"]) > 50 and record["key"]
+    assert len(record["entries"]) > 50 and record["key"]
     spec = project / "spec" / "messages.yaml"
     text = spec.read_text(encoding="utf-8")
     broken = text.replace("    Usage:\n      type: object\n", "    Usage:\n      type: objekt\n", 1)
@@ -109,6 +111,30 @@ def test_verdicts_recorded_under_another_key_are_not_trusted(project: Path) -> N
         json.dumps(schema, sort_keys=True, separators=(",", ":")).encode("utf-8")
     ).hexdigest()[:32]
     record = project / "out" / CACHE_DIR / "validated.json"
-    record.write_text(json.dumps({"key": "another", "passed": [digest]}), encoding="utf-8")
+    record.write_text(json.dumps({"key": "another", "entries": {digest: True}}), encoding="utf-8")
     code, output = _run("generate", "--out", "out")
     assert code == 1 and "error[E105]" in output
+
+
+def test_a_run_after_an_edit_reuses_the_layouts_black_gave(project: Path) -> None:
+    # ContentBlock's module holds a statement too long for the line, which only
+    # black can lay out; the layout kept beside the output spares the next run
+    # even black's import.
+    spec = project / "spec" / "messages.yaml"
+    text = spec.read_text(encoding="utf-8")
+    edited = text.replace("Any block that may appear in a reply's content", "Any block of a reply", 1)
+    assert edited != text
+    spec.write_text(edited, encoding="utf-8")
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['messages-codegen', 'generate', '--out', 'out']\n"
+        "try:\n    runpy.run_module('generator', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('black' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False", result.stderr
+    body = (project / "out" / "anthropic_messages" / "types" / "content_block.py").read_text()
+    assert "Any block of a reply" in body and "ContentBlock: TypeAlias = Annotated[\n" in body

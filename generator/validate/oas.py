@@ -39,7 +39,6 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
-from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urldefrag, urljoin
 
@@ -47,6 +46,8 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from referencing import Registry, Resource
+
+from generator.cache import Record
 
 __all__ = [
     "DuplicateOperationIDError",
@@ -326,8 +327,7 @@ def faster_checker(checker: Callable[[Any], None]) -> Callable[[Any], None]:
 
     def check(schema: Any) -> None:
         key = _digest(schema)
-        if key is not None and key in PASSED.known:
-            PASSED.used.add(key)
+        if key is not None and PASSED.get(key)[0]:
             return
         # What `check_openapi_schema` does, one error as a SchemaError; but of
         # several, the first by place, not the first jsonschema meets: it walks
@@ -337,45 +337,16 @@ def faster_checker(checker: Callable[[Any], None]) -> Callable[[Any], None]:
             first = min(errors, key=lambda e: [str(part) for part in e.absolute_path])
             raise SchemaError.create_from(first)
         if key is not None:
-            PASSED.known.add(key)
-            PASSED.used.add(key)
+            PASSED.put(key, True)
 
     return check
 
 
-class _Passed:
-    """Digests of the Schema Objects that passed the dialect check.
-
-    The check is a function of the Schema Object alone, and takes about a third
-    of validating a spec; a regeneration after an edit need only check what the
-    edit changed. ``generator.pipeline`` keeps the digests a run used beside its
-    output (``load``, ``save``), under a key that names the generator's code and
-    the validators' versions, so a change of either starts afresh.
-    """
-
-    def __init__(self) -> None:
-        self.known: set[str] = set()
-        self.used: set[str] = set()
-
-    def load(self, path: Path, key: str) -> None:
-        self.used = set()
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("passed"), list):
-            self.known |= {item for item in data["passed"] if isinstance(item, str)}
-
-    def save(self, path: Path, key: str) -> None:
-        text = json.dumps({"key": key, "passed": sorted(self.used)}, indent=0) + "\n"
-        try:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
-        except OSError:
-            pass  # only the time of the next run depends on it
-
-
-PASSED = _Passed()
+# The dialect check is a function of the Schema Object alone and a third of
+# validating a spec: the digests of those that passed are kept between runs
+# beside the output (``generator.pipeline``), so a regeneration after an edit
+# checks only what the edit changed.
+PASSED: Record[bool] = Record(lambda value: value is True)
 
 
 def _digest(schema: Any) -> str | None:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Callable, Generic, TypeVar
 
-__all__ = ["Record"]
+__all__ = ["Record", "write_changed"]
 
 T = TypeVar("T")
 LIMIT = 100_000
@@ -60,7 +60,12 @@ class Record(Generic[T]):
             entries = self.used
         text = json.dumps({"key": key, "entries": entries}, indent=0, sort_keys=True) + "\n"
         try:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+            write_changed(path, text)
         except OSError:
             pass  # only the time of the next run depends on it
+
+
+def write_changed(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` unless it holds it already ("unchanged" means untouched)."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")

@@ -194,8 +194,6 @@ def layout(path: str, text: str, pyi: bool = False) -> str:
     if not text.strip():
         return "\n" if "\n" in text else ""
     text = text.rstrip("\n") + "\n"
-    if all(len(line) <= LINE_LENGTH for line in text.split("\n")) and text.isascii():
-        return text
     starts = [0]
     long_at: list[int] = []
     offset = 0
@@ -297,7 +295,7 @@ def _exploded(statement: str, pyi: bool) -> str | None:
 
 def statements_formatted() -> int:
     """How many statements black has laid out in this process (for benchmarks)."""
-    return len(_BLACK_CALLS)
+    return _black_statement.cache_info().misses
 
 
 # ``from module import a, b as c`` on one line: nothing black could join or split
@@ -318,7 +316,6 @@ def _statement(statement: str, pyi: bool) -> str | None:
     digest = hashlib.sha256(f"{pyi}\0{statement}".encode("utf-8")).hexdigest()[:32]
     known, shaped = LAID_OUT.get(digest)
     if not known:
-        _BLACK_CALLS.append(digest)
         shaped = _black_statement(statement, pyi)
         LAID_OUT.put(digest, shaped)
     return shaped
@@ -357,5 +354,3 @@ def _black_statement(statement: str, pyi: bool) -> str | None:
 # files the edit touched, whose long statements are mostly the ones they had,
 # and with their layouts at hand need not even import black.
 LAID_OUT: Record[str | None] = Record(lambda value: value is None or isinstance(value, str))
-# Each statement black laid out in this process (benchmarks count them).
-_BLACK_CALLS: list[str] = []

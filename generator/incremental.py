@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from generator import __version__
+from generator.cache import write_changed
 from generator.diagnostics import Diagnostic, Location
 from generator.versions import package_version
 from generator.writer import CACHE_DIR, read_tree
@@ -128,10 +129,7 @@ def remember(
     try:
         folder.mkdir(exist_ok=True)
         for name, text in wanted.items():
-            # Rewriting identical bytes would still touch the file; "unchanged" means untouched.
-            path = folder / name
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+            write_changed(folder / name, text)
     except OSError:
         pass
 

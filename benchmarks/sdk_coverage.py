@@ -471,8 +471,11 @@ def find_roots(spec: Spec, beta: bool) -> Roots | None:
                     merged[key] = variant[key] if key == "requestBody" else {
                         **(op.get("responses") or {}), **variant[key]}
             extra = [p for p in variant.get("parameters") or [] if isinstance(p, dict)]
-            return _roots_of(spec, merged, f"the `beta.messages` variant (x-variants) of "
-                             f"`{method.upper()} {path}` ({op.get('operationId')})", extra)
+            own = [k for k in ("requestBody", "responses") if k in variant]
+            how = (f"the `beta.messages` variant (x-variants) of `{method.upper()} {path}` "
+                   f"({op.get('operationId')}), " + (f"with its own {' and '.join(own)}" if own else
+                   "which has no request body or responses of its own: the plain operation's"))
+            return _roots_of(spec, merged, how, extra)
     return None
 
 

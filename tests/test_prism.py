@@ -170,8 +170,27 @@ def post(url: str, body: Any = None, *, beta: bool = False, headers: dict[str, s
 
 
 def violations(response: httpx.Response) -> list[dict[str, Any]]:
-    """Prism's validation findings, which it sends in the `sl-violations` header."""
-    return list(json.loads(response.headers.get("sl-violations", "[]")))
+    """Prism's validation findings, which it sends in the `sl-violations` header.
+
+    When they are many (an unknown block checked against every variant of a large union),
+    Prism prefixes "Too many violations!" and cuts the JSON list short: the complete
+    findings before the cut are kept.
+    """
+    raw = response.headers.get("sl-violations", "[]")
+    raw = raw[raw.index("[") :] if "[" in raw else "[]"
+    try:
+        return list(json.loads(raw))
+    except json.JSONDecodeError:
+        found: list[dict[str, Any]] = []
+        decoder, at = json.JSONDecoder(), 1
+        while at < len(raw):
+            try:
+                item, at = decoder.raw_decode(raw, at)
+            except json.JSONDecodeError:
+                break
+            found.append(item)
+            at += 1  # the comma between findings
+        return found
 
 
 # -- SSE, read as a conforming reader reads it (WHATWG HTML, "event stream interpretation") --
@@ -180,7 +199,7 @@ def violations(response: httpx.Response) -> list[dict[str, Any]]:
 def dispatched(text: str) -> list[tuple[str, str]]:
     """The (event, data) pairs a reader dispatches; one is dispatched only at a blank line."""
     events: list[tuple[str, str]] = []
-    name, data = "", []
+    name, data = "", list[str]()
     for line in text.replace("\r\n", "\n").split("\n")[:-1]:  # a last line with no EOL is dropped
         if line == "":
             if data:

@@ -12,14 +12,14 @@ Without Prism the module is skipped, except under CI (``CI=true``), where ``.ci/
 installs it and a missing Prism is a failure.
 
 Two shapes of spec break Prism 5.14-5.16, and ``prism_breakers`` names them so a test that
-needs the shape fixed is an expected failure while the spec still has it (``spec/README.md``
-records the shapes that work):
+needs the shape fixed is an expected failure while the spec still has it:
 
 - a header parameter whose schema is ``type: array``: Prism's header deserializer splits
   the value without checking it is present, so the first request without that header kills
-  the whole server;
+  the whole server. A string schema, or ``anyOf`` of an array and a string, is served;
 - an SSE example written as a ``|+`` block scalar: Prism's YAML reader keeps one line break
-  fewer than YAML says, so the blank line that dispatches the last event is lost.
+  fewer than YAML says, so the blank line that dispatches the last event is lost. A
+  double-quoted scalar with explicit ``\\n`` escapes reads the same in both.
 """
 
 from __future__ import annotations
@@ -87,20 +87,14 @@ def prism_breakers() -> dict[str, str]:
         param = _resolve(doc, param)
         schema = _resolve(doc, param.get("schema") or {})
         if param.get("in") == "header" and schema.get("type") == "array":
-            found["header"] = (
-                f"header parameter {param['name']!r} has a top-level `type: array` schema, which "
-                "crashes Prism 5.14-5.16 on the first request without it"
-            )
+            found["header"] = f"spec: array-typed header {param['name']!r} crashes Prism"
     node: Any = yaml.compose(text)
     for key in (*OPERATION, "responses", "200", "content", "text/event-stream", "examples"):
         node = _child(node, key)
     for name, example in node.value if isinstance(node, yaml.MappingNode) else []:
         value = _child(example, "value")
         if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
-            found["sse"] = (
-                f"SSE example {name.value!r} is a block scalar, from which Prism's YAML reader "
-                "drops the last blank line"
-            )
+            found["sse"] = f"spec: Prism drops the last blank line of SSE example {name.value!r}"
             break
     return found
 

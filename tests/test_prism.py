@@ -1,6 +1,6 @@
 """The bundled spec served by stock Stoplight Prism, the mock server most users reach for.
 
-Prism (``@stoplight/prism-cli``, pinned in ``tests/prism/package.json``, installed by
+Prism (``@stoplight/prism-cli``, pinned in the repository's ``package.json``, installed by
 README command 1 with ``npm ci``) is started once for this module on 127.0.0.1 and a free
 port, from ``spec/messages.yaml`` as it is, and stopped by its PID at the end. Requests go
 through plain httpx (to see exactly what Prism answers) and through the generated client
@@ -45,7 +45,7 @@ from anthropic_messages import Anthropic  # isort: skip
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "messages.yaml"
-PRISM = ROOT / "tests" / "prism" / "node_modules" / ".bin" / "prism"
+PRISM = ROOT / "node_modules" / ".bin" / "prism"
 OPERATION = ("paths", "/v1/messages", "post")
 API_KEY = "sk-ant-prism-test"
 HEADERS = {"x-api-key": API_KEY, "anthropic-version": "2023-06-01"}
@@ -135,7 +135,7 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if shutil.which("node") is None:
         missing = "node is not on PATH"
     elif not PRISM.exists():
-        missing = "tests/prism/node_modules is missing: run `npm ci --prefix tests/prism`"
+        missing = "node_modules/.bin/prism is missing: run `npm ci --ignore-scripts`"
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Prism is required under CI (.ci/run installs it): {missing}")

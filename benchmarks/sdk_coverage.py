@@ -294,17 +294,19 @@ class Walker:
             return  # the SDK itself takes any JSON here (a map or Any): nothing more to describe
         if isinstance(sdk, Union_):
             for member in sdk.members:
+                if isinstance(member, Lit) and PRIM in sdk.members and any(
+                    "string" in Spec.types(leaf) and not self.spec.values(leaf) for leaf in leaves
+                ):
+                    # An open enum (`Literal[...] | str`, like `model`): the known values are
+                    # examples, and a plain string describes them all.
+                    tally.add(True, path)
+                    continue
                 self.compare(member, leaves, path, tally, seen)
             return
         if isinstance(sdk, Lit):
             values = {v for leaf in leaves for v in self.spec.values(leaf)}
-            typed_open = any(
-                "string" in Spec.types(leaf) and not self.spec.values(leaf) for leaf in leaves
-            )
-            if len(sdk.values) == 1 and not values and typed_open:
-                return  # a tag-like constant the spec leaves as a plain string
             for v in sdk.values:
-                tally.add(v in values or (typed_open and not values), f"{path}: value `{v}`")
+                tally.add(v in values, f"{path}: value `{v}`")
             return
         if isinstance(sdk, ListOf):
             items = [

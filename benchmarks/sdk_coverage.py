@@ -493,11 +493,22 @@ def find_roots(spec: Spec, beta: bool) -> Roots | None:
                     merged[key] = variant[key] if key == "requestBody" else {
                         **(op.get("responses") or {}), **variant[key]}
             extra = [p for p in variant.get("parameters") or [] if isinstance(p, dict)]
-            own = [k for k in ("requestBody", "responses") if k in variant]
-            how = (f"the `beta.messages` variant (x-variants) of `{method.upper()} {path}` "
-                   f"({op.get('operationId')}), " + (f"with its own {' and '.join(own)}" if own else
-                   "which has no request body or responses of its own: the plain operation's"))
-            return _roots_of(spec, merged, how, extra)
+            roots = _roots_of(spec, merged, "", extra)
+            # The generator's own keys: schemas that replace the plain operation's body,
+            # JSON response and stream event for this variant.
+            for key, attr in (("x-request-body", "body"), ("x-response", "response"),
+                              ("x-stream-event", "stream")):
+                if key in variant:
+                    setattr(roots, attr, variant[key])
+            own = [k for k in ("requestBody", "responses", "x-request-body", "x-response",
+                               "x-stream-event") if k in variant]
+            roots.how = (
+                f"the `beta.messages` variant (x-variants) of `{method.upper()} {path}` "
+                f"({op.get('operationId')}), "
+                + (f"with its own {', '.join(f'`{k}`' for k in own)}" if own else
+                   "which has no request body or responses of its own: the plain operation's")
+            )
+            return roots
     return None
 
 

@@ -37,7 +37,7 @@ from tests.mockserver import MockServer, Reply, mock_server, sse_event, sse_stre
 
 import anthropic_messages  # isort: skip
 from anthropic_messages import Anthropic, UnknownVariant  # isort: skip
-from anthropic_messages._response import describe_validation_error  # isort: skip
+from anthropic_messages._streaming import describe_event_error  # isort: skip
 from anthropic_messages.types import (  # isort: skip
     Message,
     PingEvent,
@@ -304,7 +304,7 @@ def test_a_malformed_known_event_reports_what_the_lenient_union_reports(
         list(client.messages.create(**stream_args(stream=True)))
     with pytest.raises(pydantic.ValidationError) as alone:
         pydantic.TypeAdapter(RawMessageStreamEvent).validate_json(json.dumps(event))
-    assert str(caught.value) == describe_validation_error(alone.value, RawMessageStreamEvent)
+    assert str(caught.value) == describe_event_error(alone.value, event)
     assert caught.value.body == event
 
 

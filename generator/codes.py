@@ -68,6 +68,10 @@ CODES: tuple[Code, ...] = (
     Code("E223", "bad-x-python-name", "`x-python-name` is not a usable Python identifier"),
     Code("E224", "bad-x-codegen", "`x-codegen`, `x-resource` or `x-method` is malformed"),
     Code("E225", "ref-loop", "a chain of `$ref`s that comes back to itself without defining anything"),
+    Code("E226", "module-name-clash", "two schemas become one module file (by case), or a name too long for a file"),
+    Code("E227", "reserved-name", "a name the runtime, Python or the standard library already uses"),
+    Code("E228", "templated-base-url", "the default base URL (the first server's) holds `{variables}`"),
+    Code("E229", "allof-cycle", "`allOf` parts that include each other in a cycle"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),

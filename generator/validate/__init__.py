@@ -17,6 +17,7 @@ from generator.loader import Spec, load_spec
 from generator.validate.document import Document
 from generator.validate.examples import check_examples
 from generator.validate.extensions import check_extensions
+from generator.validate.generatable import check_generatable
 from generator.validate.names import check_class_names, check_property_names
 from generator.validate.operations import (
     check_arguments,
@@ -46,6 +47,7 @@ CHECKS: tuple[Check, ...] = (
     check_class_names,
     check_property_names,
     check_extensions,
+    check_generatable,
     check_unused,
 )
 

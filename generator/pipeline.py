@@ -79,13 +79,18 @@ def display_name(path: Path) -> str:
         return path.name
 
 
-def load_api(spec_path: Path, display_path: str | None = None) -> tuple[Api, list[Diagnostic]]:
-    """Load, validate and build; raises SpecError on any error, returns the warnings."""
+def load_api(
+    spec_path: Path, display_path: str | None = None, *, strict: bool = True
+) -> tuple[Api, list[Diagnostic]]:
+    """Load, validate and build; raises SpecError on any error, returns the warnings.
+
+    ``strict`` makes the findings that do not change the code errors too.
+    """
     from generator.validate import validate_spec
 
     shown = display_path or display_name(spec_path)
     spec = load_spec(spec_path, shown)
-    diagnostics = validate_spec(spec)
+    diagnostics = validate_spec(spec, strict=strict)
     if has_errors(diagnostics):
         raise SpecError(diagnostics)
     return build_api(spec), [d for d in diagnostics if d.severity == "warning"]
@@ -216,12 +221,13 @@ def generate(
     display_path: str | None = None,
     targets: Sequence[str] = TARGETS,
     full_black: bool = False,
+    strict: bool = True,
 ) -> GenerateResult:
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
     caches = _caches(out)
     for record, path, key in caches:
         record.load(path, key)
-    api, warnings = load_api(spec_path, display_path)
+    api, warnings = load_api(spec_path, display_path, strict=strict)
     existing = read_tree(out)
     # Reuse is safe in both modes: a file edited by hand no longer matches the
     # hash of its body that its header records, so it is formatted afresh.

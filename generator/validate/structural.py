@@ -163,9 +163,13 @@ def _unknown_fields(doc: Document, error: ValidationError, pointer: Pointer) -> 
     matching = schema.get("patternProperties")
     patterns = list(matching) if isinstance(matching, dict) else []
     instance = error.instance if isinstance(error.instance, dict) else {}
+    # Every OpenAPI object that is closed allows `x-` extensions; in 3.1 the
+    # pattern saying so sits in a `$ref`'d schema the error does not carry,
+    # so a typo beside `x-` keys must not make them look unknown too.
     extras = [
         key for key in instance
-        if key not in known and not any(_search(p, key) for p in patterns)
+        if key not in known and not str(key).startswith("x-")
+        and not any(_search(p, key) for p in patterns)
     ]
     if not extras:
         yield Diagnostic("E103", error_message(error), doc.at(pointer))

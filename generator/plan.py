@@ -29,7 +29,9 @@ __all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
 RUNTIME_MODULES = (
     "_base_client.py",
     "_errors.py",
+    "_jsonl.py",
     "_models.py",
+    "_pagination.py",
     "_resource.py",
     "_response.py",
     "_streaming.py",

@@ -62,7 +62,9 @@ RUNTIME_STUBS_DIR = Path(__file__).resolve().parent / "runtime_stubs"
 RUNTIME_STUBS = (
     "_base_client.pyi",
     "_errors.pyi",
+    "_jsonl.pyi",
     "_models.pyi",
+    "_pagination.pyi",
     "_resource.pyi",
     "_response.pyi",
     "_streaming.pyi",

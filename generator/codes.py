@@ -68,6 +68,8 @@ CODES: tuple[Code, ...] = (
     Code("E223", "bad-x-python-name", "`x-python-name` is not a usable Python identifier"),
     Code("E224", "bad-x-codegen", "`x-codegen`, `x-resource` or `x-method` is malformed"),
     Code("E225", "ref-loop", "a chain of `$ref`s that comes back to itself without defining anything"),
+    Code("E226", "bad-x-pagination", "`x-pagination` is malformed or names a page field or query parameter that does not exist"),
+    Code("E227", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),

@@ -242,7 +242,9 @@ class AsyncPageRequest(Generic[_T]):
             yield item
 
 
-def sync_page(client: Any, spec: PageSpec[_T], request: APIRequest, options: RequestOptions) -> Any:
+def sync_page(
+    client: Any, spec: PageSpec[_T], request: APIRequest, options: RequestOptions
+) -> SyncCursorPage[_T]:
     """The first page of ``request``, fetched with the sync ``client``.
 
     Inside ``with_raw_response`` the raw response comes back instead, and its
@@ -258,7 +260,8 @@ def sync_page(client: Any, spec: PageSpec[_T], request: APIRequest, options: Req
     if not wants_raw:
         return fetch(request)
     first: APIResponse[_BODY] = client.request(request, cast_to=_BODY, options=options, raw=True)
-    return APIResponse(
+    # Typed as the page: ``with_raw_response`` wrappers expect the raw response here.
+    return APIResponse(  # type: ignore[return-value]
         first.http_response,
         parser=lambda: SyncCursorPage(spec, request, first.parse(), first.http_response, fetch),
         retries_taken=first.retries_taken,
@@ -267,7 +270,7 @@ def sync_page(client: Any, spec: PageSpec[_T], request: APIRequest, options: Req
 
 async def async_page(
     client: Any, spec: PageSpec[_T], request: APIRequest, options: RequestOptions
-) -> Any:
+) -> AsyncCursorPage[_T]:
     """The async twin of ``sync_page``."""
     wants_raw = raw_response_requested()
 
@@ -282,7 +285,7 @@ async def async_page(
     first: AsyncAPIResponse[_BODY] = await client.request(
         request, cast_to=_BODY, options=options, raw=True
     )
-    return AsyncAPIResponse(
+    return AsyncAPIResponse(  # type: ignore[return-value]
         first.http_response,
         parser=lambda: AsyncCursorPage(spec, request, first.parse(), first.http_response, fetch),
         retries_taken=first.retries_taken,

@@ -86,6 +86,8 @@ CODES: tuple[Code, ...] = (
     Code("E229", "allof-cycle", "`allOf` parts that include each other in a cycle"),
     Code("E230", "unknown-keyword", "a Schema Object keyword JSON Schema does not define (a typo?)",
          lenient=True),
+    Code("E231", "bad-x-pagination", "`x-pagination` is malformed or names a page field or query parameter that does not exist"),
+    Code("E232", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),

@@ -72,6 +72,7 @@ from ._errors import (
     MissingAPIKeyError,
     make_status_error,
 )
+from ._jsonl import AsyncJSONLDecoder, JSONLDecoder, LineSpec
 from ._response import APIResponse, AsyncAPIResponse, parse_body, raw_response_requested
 from ._streaming import AsyncStream, Stream, StreamSpec
 from ._types import NOT_GIVEN, APIRequest, NotGiven, Omit, RequestOptions, Timeout, is_given
@@ -734,7 +735,9 @@ class SyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> Stream[Any]:
+        def make() -> Stream[Any] | JSONLDecoder[Any]:
+            if isinstance(spec, LineSpec):
+                return JSONLDecoder(response, spec)
             return Stream(
                 response,
                 spec=spec,
@@ -951,7 +954,9 @@ class AsyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> AsyncStream[Any]:
+        def make() -> AsyncStream[Any] | AsyncJSONLDecoder[Any]:
+            if isinstance(spec, LineSpec):
+                return AsyncJSONLDecoder(response, spec)
             return AsyncStream(
                 response,
                 spec=spec,

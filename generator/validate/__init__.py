@@ -27,6 +27,7 @@ from generator.validate.operations import (
     check_operation_ids,
     check_path_parameters,
 )
+from generator.validate.paging import check_paging
 from generator.validate.refs import check_refs, check_unused
 from generator.validate.schemas import check_discriminators, check_nullable, check_required
 from generator.validate.structural import check_structure
@@ -52,6 +53,7 @@ CHECKS: tuple[Check, ...] = (
     check_property_names,
     check_extensions,
     check_generatable,
+    check_paging,
     check_unused,
 )
 

@@ -32,6 +32,7 @@ from tests.client_support import (
 from tests.mockserver import MockServer, RecordedRequest, Reply, mock_server  # noqa: F401
 
 import anthropic_messages  # isort: skip
+from anthropic_messages import types  # isort: skip
 from anthropic_messages import AsyncAnthropic  # isort: skip
 from anthropic_messages.types import (  # isort: skip
     Message,
@@ -57,9 +58,9 @@ def test_async_replies_and_the_wire(mock_server: MockServer) -> None:
         assert type(text) is Message and text.to_dict() == message_example("text")
         thinking = await client.beta.messages.create(**args(), betas=["a", "b"])
         assert [type(b) for b in thinking.content] == [
-            ThinkingBlock,
-            RedactedThinkingBlock,
-            TextBlock,
+            types.BetaThinkingBlock,
+            types.BetaRedactedThinkingBlock,
+            types.BetaTextBlock,
         ]
 
     run_async(mock_server, body)

@@ -41,6 +41,7 @@ from anthropic_messages.types import (  # isort: skip
     CitationCharLocation,
     CitationContentBlockLocation,
     CitationPageLocation,
+    BetaMessage,
     Message,
     RedactedThinkingBlock,
     TextBlock,
@@ -320,7 +321,7 @@ def test_beta_request_on_the_wire(client: Anthropic, mock_server: MockServer) ->
     message = client.beta.messages.create(
         model=MODEL, max_tokens=64000, messages=HELLO, betas=["a", "b"]
     )
-    assert type(message) is Message
+    assert type(message) is BetaMessage
     client.beta.messages.create(model=MODEL, max_tokens=5, messages=HELLO)
     with_betas, without = mock_server.requests
     assert (with_betas.method, with_betas.path) == ("POST", "/v1/messages")
@@ -369,7 +370,7 @@ def test_with_raw_response_of_the_beta_resource(client: Anthropic, mock_server: 
     raw = client.beta.with_raw_response.messages.create(
         model=MODEL, max_tokens=5, messages=HELLO, betas=["x"]
     )
-    assert raw.request_id == "req_b" and type(raw.parse()) is Message
+    assert raw.request_id == "req_b" and type(raw.parse()) is BetaMessage
     assert mock_server.requests[0].headers["anthropic-beta"] == "x"
 
 

@@ -39,6 +39,8 @@ import anthropic_messages  # isort: skip
 from anthropic_messages import Anthropic, UnknownVariant  # isort: skip
 from anthropic_messages._streaming import describe_event_error  # isort: skip
 from anthropic_messages.types import (  # isort: skip
+    BetaRawMessageStopEvent,
+    BetaTextBlock,
     Message,
     PingEvent,
     RawContentBlockDeltaEvent,
@@ -147,9 +149,9 @@ def test_stream_helper_final_text(client: Anthropic, mock_server: MockServer) ->
 def test_beta_stream_on_the_wire(client: Anthropic, mock_server: MockServer) -> None:
     mock_server.enqueue(Reply.sse(stream_example("text")), Reply.sse(stream_example("text")))
     with client.beta.messages.stream(**stream_args(), betas=["output-128k-2025-02-19"]) as s:
-        assert s.get_final_message().content[0] == TextBlock(type="text", text="Hello, world!")
+        assert s.get_final_message().content[0] == BetaTextBlock(type="text", text="Hello, world!")
     events = list(client.beta.messages.create(**stream_args(stream=True), betas=["a", "b"]))
-    assert isinstance(events[-1], RawMessageStopEvent)
+    assert isinstance(events[-1], BetaRawMessageStopEvent)
     helper, plain = mock_server.requests
     assert helper.query == plain.query == {"beta": ["true"]}
     assert helper.headers["anthropic-beta"] == "output-128k-2025-02-19"

@@ -423,3 +423,71 @@ def test_cli_without_git_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(cli, ["diff", "git:HEAD", "git:HEAD"])
     assert result.exit_code == 2
     assert result.stderr == "error: `git:HEAD`: git is not installed (or not on PATH)\n"
+
+
+# -- the markdown changelog of a large change -------------------------------------------------
+
+
+def _added(name: str, direction: str) -> Any:
+    from generator.diff.changes import Change
+
+    return Change(
+        rule="component.added", path=name, direction=direction, impact="compatible", bump="minor",
+        section="new", message=f"new schema `{name}`", python=f"new class `{name}`", reason=None,
+        old=None, new=None,
+    )
+
+
+def test_markdown_lists_many_new_classes_by_name_in_one_entry_per_direction() -> None:
+    names = [f"Block{i}" for i in range(5)]
+    changes = tuple(_added(n, "response") for n in names) + (_added("Params", "request"),)
+    text = render(DiffReport("a", "b", changes), "markdown")
+    assert "- 5 new classes (response): `Block0`, `Block1`, `Block2`, `Block3`, `Block4`." in text
+    assert "- 1 new class (request): `Params`." in text
+    assert "New class `Block0`" not in text
+    few = render(DiffReport("a", "b", changes[:2]), "markdown")
+    assert "- New class `Block0`." in few and "new classes" not in few
+
+
+def test_a_ref_to_a_union_that_lists_the_old_ref_is_a_widening() -> None:
+    def spec(items: str, extra: str) -> str:
+        return f"""openapi: 3.1.0
+info: {{title: T, version: '1'}}
+paths:
+  /tools:
+    post:
+      operationId: setTools
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                tools: {{type: array, items: {{$ref: '#/components/schemas/{items}'}}}}
+      responses:
+        '200': {{description: ok}}
+components:
+  schemas:
+    Tool:
+      type: object
+      properties:
+        name: {{type: string}}
+{extra}"""
+
+    union = """    Bash:
+      type: object
+      properties:
+        type: {type: string, const: bash}
+    ToolUnion:
+      anyOf:
+        - $ref: '#/components/schemas/Tool'
+        - $ref: '#/components/schemas/Bash'
+"""
+    old = load_text(spec("Tool", ""), "old.yaml")
+    new = load_text(spec("ToolUnion", union), "new.yaml")
+    report = diff_specs(old, new)
+    (change,) = [c for c in report.changes if c.path.endswith("tools[]")]
+    assert change.rule == "schema.type-widened" and change.section != "breaking"
+    back = diff_specs(new, old)
+    (change,) = [c for c in back.changes if c.path.endswith("tools[]")]
+    assert change.rule == "schema.type-narrowed"

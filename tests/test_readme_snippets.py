@@ -98,7 +98,8 @@ def _stream_request(requests: list[RecordedRequest]) -> None:
 def _beta_request(requests: list[RecordedRequest]) -> None:
     (seen,) = requests
     assert seen.query == {"beta": ["true"]}
-    assert seen.headers["anthropic-beta"] == "output-128k-2025-02-19"
+    assert seen.headers["anthropic-beta"] == "mcp-client-2025-11-20"
+    assert seen.json()["mcp_servers"][0]["type"] == "url"
 
 
 def _rate_limited(request_id: str) -> Reply:
@@ -120,7 +121,16 @@ STREAM = Scenario(
     "stream",
     [Run([Reply.sse(stream_example("text"))], "Hello, world!\n6 output tokens\n", _stream_request)],
 )
-BETA = Scenario("beta", [Run([Reply.json(message_example("text"))], "end_turn\n", _beta_request)])
+BETA = Scenario(
+    "beta",
+    [
+        Run(
+            [Reply.json(message_example("text"))],
+            f"{message_example('text')['content'][0]['text']}\nend_turn\n",
+            _beta_request,
+        )
+    ],
+)
 ERRORS = Scenario(
     "errors",
     [
@@ -208,6 +218,68 @@ RESULTS = Scenario(
 )
 
 
+def _blocks_printed(example: str) -> str:
+    """What the document, server tool and thinking snippets print for a reply example."""
+    message = message_example(example)
+    lines: list[str] = []
+    for block in message["content"]:
+        if block["type"] == "text":
+            lines.append(block["text"])
+            lines += [f"  cites: {c['cited_text']}" for c in block.get("citations") or [] if "web" not in c["type"]]
+        elif block["type"] == "server_tool_use":
+            lines.append(f"searched: {block['input']['query']}")
+        elif block["type"] == "web_search_tool_result":
+            lines += [f"found: {r['title']} ({r['url']})" for r in block["content"]]
+        elif block["type"] == "thinking":
+            lines.append(f"thought {len(block['thinking'])} characters")
+        elif block["type"] == "redacted_thinking":
+            lines.append("some thinking was redacted")
+    if "server_tool_use" in message["usage"]:
+        lines.append(f"{message['usage']['server_tool_use']['web_search_requests']} search(es)")
+    return "".join(line + "\n" for line in lines)
+
+
+def _sent_block(kind: str) -> Callable[[list[RecordedRequest]], None]:
+    def check(requests: list[RecordedRequest]) -> None:
+        (seen,) = requests
+        body = seen.json()
+        sent = [b for m in body["messages"] if isinstance(m["content"], list) for b in m["content"]]
+        sent += body.get("system") or []
+        sent += body.get("tools") or []
+        assert any(kind in (b.get("type"), *b) for b in sent), f"no {kind} in {body}"
+
+    return check
+
+
+def _thinking_request(requests: list[RecordedRequest]) -> None:
+    (seen,) = requests
+    assert seen.json()["thinking"]["type"] == "enabled"
+
+
+CACHING = Scenario(
+    "caching",
+    [Run([Reply.json(message_example("text"))], "cache: 0 written, 0 read\n", _sent_block("cache_control"))],
+)
+DOCUMENT = Scenario(
+    "document",
+    [Run([Reply.json(message_example("citations"))], _blocks_printed("citations"), _sent_block("document"))],
+)
+SERVER_TOOL = Scenario(
+    "server_tool",
+    [
+        Run(
+            [Reply.json(message_example("web_search"))],
+            _blocks_printed("web_search"),
+            _sent_block("web_search_20250305"),
+        )
+    ],
+)
+THINKING = Scenario(
+    "thinking",
+    [Run([Reply.json(message_example("thinking"))], _blocks_printed("thinking"), _thinking_request)],
+)
+
+
 def scenario_for(code: str) -> Scenario:
     if "count_tokens(" in code:
         return COUNT
@@ -223,6 +295,14 @@ def scenario_for(code: str) -> Scenario:
         return BETA
     if "except " in code:
         return ERRORS
+    if "cache_control" in code:
+        return CACHING
+    if '"document"' in code:
+        return DOCUMENT
+    if "web_search_" in code:
+        return SERVER_TOOL
+    if "thinking=" in code:
+        return THINKING
     return PLAIN
 
 
@@ -240,6 +320,7 @@ def test_the_snippets_show_every_kind_of_call() -> None:
     assert kinds == {
         "plain", "stream", "beta", "errors",
         "count_tokens", "batch_create", "batch_list", "batch_results",
+        "caching", "document", "server_tool", "thinking",
     }
 
 

@@ -28,7 +28,9 @@ class _OperationBuilder(_ResponseBuilder):
             shared = item.get("parameters") or []
             for method in _HTTP_METHODS:
                 if method in item:
-                    yield self.operation(path, method, item[method], shared)
+                    op = self.operation(path, method, item[method], shared)
+                    yield op
+                    yield from self.variant_operations(op, item[method])
 
     def parameter(self, raw: Any, pointer: Pointer, owner: str) -> ir.Parameter:
         param = self.resolve(raw)
@@ -146,6 +148,87 @@ class _OperationBuilder(_ResponseBuilder):
             return ()
         body = self.resolve(raw.get("requestBody")) or {}
         return self.examples(media, (body.get("content") or {}).get(media))
+
+    # -- variants with types of their own -------------------------------------------
+
+    def variant_operations(self, op: ir.Operation, raw: dict[str, Any]) -> Iterator[ir.Operation]:
+        """The variants that declare schemas of their own, each as an operation of its own.
+
+        Such a variant (``x-request-body``, ``x-response``, ``x-stream-event``) sends
+        the same HTTP request as its operation but with its own body and reply
+        types, as the beta form of an endpoint does. Everything the variant does
+        not override (path, parameters, error responses, streaming) comes from
+        the operation.
+        """
+        pointer: Pointer = ("paths", op.path, op.method)
+        variants = raw.get("x-variants") or []
+        for index, variant in enumerate(variants):
+            if not _has_own_schemas(variant):
+                continue
+            where = pointer + ("x-variants", index)
+            resource = str(variant.get("resource") or ".".join(op.bindings[0].resource))
+            method = str(variant.get("method") or op.bindings[0].name)
+            owner = "".join(naming.class_name(part) for part in (*resource.split("."), method))
+            body_fields, body_type = op.body_fields, op.body_type
+            if "x-request-body" in variant:
+                schema = variant["x-request-body"]
+                resolved = self.resolve(schema)
+                body_type = self.type_of(schema, owner + "Params", where + ("x-request-body",))
+                body_fields = self.fields(
+                    self.merge_all_of(resolved, where), owner + "Params", where + ("x-request-body",)
+                ) if isinstance(resolved, dict) and _is_object(resolved) else ()
+            result = op.result
+            if "x-response" in variant:
+                result = self.type_of(variant["x-response"], owner + "Response", where + ("x-response",))
+            responses = tuple(
+                replace(r, type=result) if r.type is not None and r.type == op.result and r.status.startswith("2")
+                else r
+                for r in op.responses
+            )
+            stream = op.stream
+            if stream is not None:
+                flag_field = next((f for f in body_fields if f.name == stream.flag), None)
+                if "x-stream-event" in variant:
+                    stream = replace(stream, event_type=self.type_of(
+                        variant["x-stream-event"], owner + "Event", where + ("x-stream-event",)
+                    ))
+                if flag_field is None:
+                    stream = None
+                else:
+                    stream = replace(stream, flag_py_name=flag_field.py_name)
+            params, body_fields = _argument_names(self.variant_parameters(op, raw, variant), body_fields)
+            fixed = variant.get("query") or {}
+            binding = ir.MethodBinding(
+                resource=tuple(resource.split(".")),
+                name=method,
+                parameters=params,
+                fixed_query=tuple(sorted(fixed.items())),
+            )
+            yield replace(
+                op,
+                operation_id=f"{naming.snake_case(resource.replace('.', '_'))}_{method}",
+                body_fields=body_fields,
+                body_type=body_type,
+                result=result,
+                responses=responses,
+                stream=stream,
+                bindings=(binding,),
+                location=self.spec.at(*where),
+            )
+
+    def variant_parameters(
+        self, op: ir.Operation, raw: dict[str, Any], variant: dict[str, Any]
+    ) -> tuple[ir.Parameter, ...]:
+        variants = raw.get("x-variants") or []
+        variant_only = {str(v) for entry in variants for v in entry.get("parameters") or []}
+        variant_only |= {str(k) for entry in variants for k in (entry.get("query") or {})}
+        exposed = {str(v) for v in variant.get("parameters") or []}
+        fixed = variant.get("query") or {}
+        return tuple(
+            p for p in op.parameters
+            if (p.name not in variant_only or p.name in exposed) and p.name not in fixed
+        )
+
     def bindings(self, op: ir.Operation, raw: dict[str, Any], pointer: Pointer) -> tuple[ir.MethodBinding, ...]:
         tags = raw.get("tags") or []
         resource = raw.get("x-resource") or (naming.snake_case(tags[0]) if tags else "default")
@@ -160,6 +243,8 @@ class _OperationBuilder(_ResponseBuilder):
         )
         result = [base]
         for index, variant in enumerate(variants):
+            if _has_own_schemas(variant):
+                continue  # an operation of its own (variant_operations)
             exposed = set(variant.get("parameters") or [])
             fixed = variant.get("query") or {}
             result.append(
@@ -174,6 +259,12 @@ class _OperationBuilder(_ResponseBuilder):
                 )
             )
         return tuple(result)
+
+def _has_own_schemas(variant: Any) -> bool:
+    return isinstance(variant, dict) and any(
+        key in variant for key in ("x-request-body", "x-response", "x-stream-event")
+    )
+
 
 def _resource_tree(operations: tuple[ir.Operation, ...]) -> tuple[ir.Resource, ...]:
     methods: dict[tuple[str, ...], list[tuple[ir.Operation, ir.MethodBinding]]] = {}

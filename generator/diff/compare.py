@@ -289,6 +289,26 @@ class _Comparer:
                 "operation.method-added", replace(where, path=f"{where.path} method {name}"),
                 f"x-variants generates `{name}`", f"new method `{name}()`",
             )
+        self.variant_types(old, new, where)
+
+    def variant_types(self, old: Operation, new: Operation, where: Where) -> None:
+        """A variant method that gains (or loses, or changes) types of its own."""
+        sides = {"request": ("request body", "takes"), "response": ("reply", "returns")}
+        for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+            for side, (label, verb) in sides.items():
+                before = sorted(n for m, d, n in old.variant_roots if m == name and d == side)
+                after = sorted(n for m, d, n in new.variant_roots if m == name and d == side)
+                if before == after:
+                    continue
+                shared = f"the same types as `{new.python_methods[0]}()`"
+                spell = ", ".join(f"`{n}`" for n in after) or shared
+                was = ", ".join(f"`{n}`" for n in before) or shared
+                self.emit(
+                    "operation.variant-types-changed",
+                    replace(where, path=f"{where.path} method {name} {side}", directions=frozenset({side})),  # type: ignore[arg-type]
+                    f"{label} types: {was} -> {spell}",
+                    f"`{name}()` now {verb} {spell} (was: {was})",
+                )
 
     def parameter(self, old_op: Operation, new_op: Operation, key: tuple[str, str], op: Where) -> None:
         old, new = old_op.parameters.get(key), new_op.parameters.get(key)
@@ -498,6 +518,8 @@ def _reach(model: Model) -> dict[str, frozenset[Direction]]:
         for response in op.responses.values():
             for node in response.content.values():
                 _refs_in(node, roots["response"])
+        for _, side, name in op.variant_roots:
+            roots[side].add(name)  # type: ignore[index]
     for side, start in roots.items():
         stack = sorted(start)
         seen: set[str] = set()
@@ -524,4 +546,11 @@ def _body_roots(model: Model) -> dict[str, list[tuple[str, str]]]:
             if isinstance(node, Ref):
                 context = naming.class_name(op.operation_id) + "Params"
                 roots.setdefault(node.name, set()).add((op.python_methods[0], context))
+        for method, side, name in op.variant_roots:
+            if side == "request":
+                # The generator names a variant's inline argument classes after the method.
+                parts = method.split(".")[1:]
+                roots.setdefault(name, set()).add(
+                    (method, "".join(naming.class_name(p) for p in parts) + "Params")
+                )
     return {name: sorted(methods) for name, methods in roots.items()}

@@ -166,6 +166,9 @@ class Operation:
     deprecated: bool = False
     # Parameter names that only an x-variant exposes (and which method that is).
     variant_params: dict[str, str] = field(default_factory=dict)
+    # Components a variant uses as its own request body, reply or stream event
+    # (``x-request-body``, ``x-response``, ``x-stream-event``): (method, direction, name).
+    variant_roots: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def title(self) -> str:

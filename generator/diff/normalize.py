@@ -53,6 +53,15 @@ _MAX_DEPTH = 64
 _LIKELY_TAGS = ("type", "object", "kind")
 
 
+_VARIANT_SCHEMAS = (
+    ("x-request-body", "request"), ("x-response", "response"), ("x-stream-event", "response"),
+)
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def operation_key(method: str, path: str) -> tuple[str, str]:
     """Operations are the same operation if method and path agree up to parameter names."""
     return (method.upper(), re.sub(r"\{[^}]*\}", "{}", path))
@@ -324,6 +333,7 @@ class _Normalizer:
         method_name = str(raw.get("x-method") or naming.attribute_name(op_id))
         methods = [f"client.{resource}.{method_name}"]
         variant_params: dict[str, str] = {}
+        variant_roots: list[tuple[str, str, str]] = []
         variants = raw.get("x-variants") if isinstance(raw.get("x-variants"), list) else []
         for variant in variants:
             if not isinstance(variant, dict):
@@ -332,6 +342,11 @@ class _Normalizer:
             methods.append(name)
             for p in list(variant.get("parameters") or []) + list(variant.get("query") or {}):
                 variant_params.setdefault(str(p), name)
+            for key, direction in _VARIANT_SCHEMAS:
+                target = variant.get(key)
+                ref = target.get("$ref") if isinstance(target, dict) else None
+                if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
+                    variant_roots.append((name, direction, _unescape(ref[len(_SCHEMA_PREFIX):])))
         responses: dict[str, Response] = {}
         listed = raw.get("responses")
         for status in sorted(listed) if isinstance(listed, dict) else ():
@@ -349,6 +364,7 @@ class _Normalizer:
             description=_text(raw.get("description")),
             deprecated=raw.get("deprecated") is True,
             variant_params=variant_params,
+            variant_roots=tuple(variant_roots),
         )
 
     def parameter(self, entry: Any, pointer: Pointer) -> Param | None:

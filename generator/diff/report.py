@@ -78,9 +78,37 @@ def to_markdown(report: DiffReport) -> str:
         changes = [c for c in report.changes if c.section == section]
         if changes:
             lines += [f"### {_HEADINGS[section]}", ""]
-            lines += [_entry(c) for c in changes]
+            added = sum(1 for c in changes if c.rule == _GROUPED_RULE)
+            lines += _grouped_added(changes)
+            lines += [_entry(c) for c in changes if not _is_grouped(c, added)]
             lines.append("")
     return "\n".join(lines)
+
+
+# New classes are listed by name, one entry per direction: a changelog whose every
+# new schema is an entry of its own buries the new arguments and union members
+# (the changes users act on) under hundreds of lines saying "new class".
+_GROUPED_RULE = "component.added"
+_GROUP_AT = 4
+
+
+def _is_grouped(change: Change, count: int = _GROUP_AT) -> bool:
+    return change.rule == _GROUPED_RULE and count >= _GROUP_AT
+
+
+def _grouped_added(changes: list[Change]) -> list[str]:
+    added = [c for c in changes if c.rule == _GROUPED_RULE]
+    if len(added) < _GROUP_AT:
+        return [_entry(c) for c in added]
+    lines = []
+    for direction in sorted({c.direction for c in added}):
+        names = sorted(c.path for c in added if c.direction == direction)
+        listed = ", ".join(f"`{n}`" for n in names)
+        lines.append(
+            f"- {len(names)} new {'class' if len(names) == 1 else 'classes'} ({direction}): {listed}.\n"
+            f"  New schemas; rule `{_GROUPED_RULE}`."
+        )
+    return lines
 
 
 def to_json(report: DiffReport) -> dict[str, object]:

@@ -92,6 +92,13 @@ _TABLE = (
         python_breaking=True, why_request="the HTTP operation remains; its Python method does not",
         why_response="the HTTP operation remains; its Python method does not",
     ),
+    Rule(
+        "operation.variant-types-changed",
+        "an x-variants method now has request or reply types of its own (or lost them)",
+        "compatible", "compatible", python_breaking=True,
+        why_request="the HTTP request is unchanged; code that names the old classes must name the new ones",
+        why_response="the HTTP reply is unchanged; code that names the old classes (annotations, isinstance) must name the new ones",
+    ),
     # -- parameters ----------------------------------------------------------------
     Rule("parameter.removed", "a parameter was removed", "breaking", "breaking"),
     Rule("parameter.added", "a new optional parameter", "compatible", "compatible", addition=True),

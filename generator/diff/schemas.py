@@ -239,6 +239,22 @@ class SchemaComparer:
         if host.can_pair(old.name, new.name):
             host.pair(old.name, new.name)
             return
+        # A named union that lists the old component (ToolParam -> ToolUnionParam, one of
+        # whose members is ToolParam) accepts all it did, and more; and the other way round.
+        new_target = self.resolve(new, host.new)
+        if isinstance(new_target, UnionOf) and any(
+            isinstance(m.node, Ref) and m.node.name == host.renames.get(old.name, old.name)
+            for m in new_target.members
+        ):
+            self.kind_change(old, new, where, "schema.type-widened")
+            return
+        old_target = self.resolve(old, host.old)
+        if isinstance(old_target, UnionOf) and any(
+            isinstance(m.node, Ref) and host.renames.get(m.node.name, m.node.name) == new.name
+            for m in old_target.members
+        ):
+            self.kind_change(old, new, where, "schema.type-narrowed")
+            return
         python = self.sided(
             where, lambda o, n: (o.component(old.name), n.component(new.name)), _transition_or_same,
         )

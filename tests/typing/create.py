@@ -14,10 +14,11 @@ from anthropic_messages import (
     AsyncStream,
     Stream,
 )
-from anthropic_messages.types import Message, MessageParam, RawMessageStreamEvent
+from anthropic_messages.types import BetaMessage, BetaMessageParam, Message, MessageParam, RawMessageStreamEvent
 
 client = Anthropic(api_key="test", max_retries=0, timeout=20.0)
 turns: list[MessageParam] = [{"role": "user", "content": "Hello"}]
+beta_turns: list[BetaMessageParam] = [{"role": "user", "content": "Hello"}]
 
 
 def sync_calls(flag: bool) -> None:
@@ -30,9 +31,9 @@ def sync_calls(flag: bool) -> None:
     either = client.messages.create(model="m", max_tokens=16, messages=turns, stream=flag)
     assert_type(either, Union[Message, Stream[RawMessageStreamEvent]])
     beta = client.beta.messages.create(
-        model="m", max_tokens=16, messages=turns, betas=["output-128k-2025-02-19"]
+        model="m", max_tokens=16, messages=beta_turns, betas=["output-128k-2025-02-19"]
     )
-    assert_type(beta, Message)
+    assert_type(beta, BetaMessage)
     raw = client.messages.with_raw_response.create(model="m", max_tokens=16, messages=turns)
     assert_type(raw, APIResponse[Message])
     assert_type(raw.parse(), Message)

@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from generator import ir, naming
 from generator.plan import (
+    _RESOURCE_SUFFIXES,
     OutputFile,
     _alias_context,
     _client_file,
@@ -195,7 +196,7 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
         children = [by_path[resource.path + (c,)] for c in resource.children]
         own = {
             f"{prefix}{r.class_name}{suffix}"
-            for r in [resource, *children] for prefix in ("", "Async") for suffix in ("", "WithRawResponse")
+            for r in [resource, *children] for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES
         }
         writer = StaticTypeWriter(schemas, "param", avoid=_RESOURCE_NAMES | own)
         results = StaticTypeWriter(schemas, "model", avoid=_RESOURCE_NAMES | own)
@@ -207,7 +208,8 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
             typing |= {"Literal", "overload"}
         runtime = [
             ("_resource", ["AsyncAPIResource", "SyncAPIResource"]),
-            ("_response", ["APIResponse", "AsyncAPIResponse"]),
+            ("_response", ["APIResponse", "AsyncAPIResponse", "AsyncStreamedResponseManager",
+                           "StreamedResponseManager"]),
             ("_types", ["Body", "Headers", "NotGiven", "Query", "Timeout"]),
         ]
         if streams:
@@ -220,12 +222,12 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
             "runtime": sorted(runtime),
             "child_imports": [
                 (_resource_module(c.path), sorted(
-                    f"{prefix}{c.class_name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse")
+                    f"{prefix}{c.class_name}{suffix}" for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES
                 ))
                 for c in children
             ],
             "type_imports": sorted(writer.refs | results.refs),
-            "all": sorted(f"{prefix}{name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse")),
+            "all": sorted(f"{prefix}{name}{suffix}" for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES),
             "resource": {
                 "class_name": name,
                 "dotted": ".".join(resource.path),
@@ -268,6 +270,8 @@ _EXPORTED_FROM = {
     "AsyncStream": "_streaming", "Stream": "_streaming",
     "BaseModel": "_models", "UnknownVariant": "_models",
     "NOT_GIVEN": "_types", "NotGiven": "_types", "OMIT": "_types", "Omit": "_types",
+    "not_given": "_types", "omit": "_types",
+    "DefaultAsyncHttpxClient": "_base_client", "DefaultHttpxClient": "_base_client",
     "__version__": "_version",
 }
 

@@ -157,7 +157,10 @@ class StreamSpec(Generic[_T]):
     event union); write ``StreamSpec[RawMessageStreamEvent](event_type=...)``
     since a union cannot be inferred from a value. Events named in
     ``known_events``, or every event if it is ``None``, are parsed and
-    yielded; others (``ping``, events newer than the client) are skipped.
+    yielded; others are skipped, and so are the keep-alive events named in
+    ``skip_events`` (``ping``), which carry nothing for the caller. An event
+    newer than the client is not skipped by default: it parses as the
+    union's fallback (``UnknownVariant``), so its data is not lost.
     An event without an ``event:`` line takes its name from the
     ``name_field`` of its data (``None``: it stays unnamed).
     """
@@ -167,6 +170,7 @@ class StreamSpec(Generic[_T]):
     error_event: str = "error"
     known_events: frozenset[str] | None = None
     name_field: str | None = "type"
+    skip_events: frozenset[str] = frozenset({"ping"})
 
 
 class _StreamBase(Generic[_T]):
@@ -212,6 +216,7 @@ class _StreamBase(Generic[_T]):
         """
         spec = self._spec
         known, error, terminal = spec.known_events, spec.error_event, spec.terminal_event
+        skip = spec.skip_events
         # ``_parse_pair`` reports its own failures; only the fast schema's reach the handler.
         parse = self._parse_pair if pairs else self._validator.fast.validate_json
         invalid = self._validator.error
@@ -220,7 +225,7 @@ class _StreamBase(Generic[_T]):
                 name = self._name_in_data(data)
             if name == error:
                 raise self._stream_error(data)
-            if known is not None and name is not None and name not in known:
+            if name in skip or (known is not None and name is not None and name not in known):
                 continue
             try:
                 item = parse(data)

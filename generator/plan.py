@@ -553,7 +553,6 @@ def _client_file(api: ir.Api) -> OutputFile:
 
 
 _BASE_ERRORS = (
-    "AnthropicError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -595,13 +594,20 @@ def _exceptions_file(api: ir.Api) -> OutputFile:
         for e in table
     ]
     names = sorted(set(_BASE_ERRORS) | {e.class_name for e in table}
-                   | {"ERROR_TYPES", "STATUS_ERRORS"})
+                   | {"ERROR_TYPES", "STATUS_ERRORS", base_error_name(api)})
     return OutputFile(f"{api.package}/_exceptions.py", "exceptions.py.jinja",
-                      {"errors": errors, "all": names})
+                      {"errors": errors, "all": names, "base_error": base_error_name(api)})
+
+
+def base_error_name(api: ir.Api) -> str:
+    """The root error's public name: the client's name and ``Error`` (``AnthropicError``)."""
+    return f"{api.client_name}Error"
 
 
 def _package_init(api: ir.Api) -> OutputFile:
-    exceptions = sorted(set(_BASE_ERRORS) | {e.class_name for e in _status_table(api)})
+    exceptions = sorted(
+        set(_BASE_ERRORS) | {e.class_name for e in _status_table(api)} | {base_error_name(api)}
+    )
     others = [
         api.client_name, api.async_client_name, "APIResponse", "AsyncAPIResponse", "AsyncStream",
         "BaseModel", "DefaultAsyncHttpxClient", "DefaultHttpxClient", "NOT_GIVEN", "NotGiven", "OMIT",

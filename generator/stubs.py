@@ -256,9 +256,9 @@ def _client_stub(api: ir.Api, root: str) -> OutputFile:
 
 def _exceptions_stub(api: ir.Api, root: str) -> OutputFile:
     ctx = _exceptions_file(api).context
-    generated = {e["class_name"] for e in ctx["errors"]} | {"ERROR_TYPES", "STATUS_ERRORS"}
+    generated = {e["class_name"] for e in ctx["errors"]} | {"ERROR_TYPES", "STATUS_ERRORS", ctx["base_error"]}
     return OutputFile(f"{root}/_exceptions.pyi", "stubs/exceptions.pyi.jinja", {
-        **ctx, "base_errors": sorted(set(ctx["all"]) - generated),
+        **ctx, "base_errors": sorted(set(ctx["all"]) - generated | {"ClientError"}),
     })
 
 

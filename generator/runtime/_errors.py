@@ -1,10 +1,12 @@
 """Errors raised by the client.
 
-Every error the client raises is an ``AnthropicError``; every failure of an
+Every error the client raises is a ``ClientError``; every failure of an
 API call is an ``APIError``. The generated ``_exceptions`` module adds one
-``APIStatusError`` subclass per documented status::
+``APIStatusError`` subclass per documented status, and exports ``ClientError``
+under the name of the client (``AnthropicError`` for ``Anthropic``, the
+official SDK's name)::
 
-    AnthropicError
+    ClientError
      ├── APIError
      │    ├── APIStatusError               the server answered with an error status
      │    │    └── BadRequestError, ...    (generated: one per documented status)
@@ -32,7 +34,7 @@ from typing import Iterable, Mapping
 import httpx
 
 __all__ = [
-    "AnthropicError",
+    "ClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -45,11 +47,11 @@ __all__ = [
 ]
 
 
-class AnthropicError(Exception):
-    """Root of every error this client raises (the official SDK's name for it)."""
+class ClientError(Exception):
+    """Root of every error this client raises (exported as ``<Client>Error``)."""
 
 
-class APIError(AnthropicError):
+class APIError(ClientError):
     """Root of every error about an API call.
 
     ``body`` is the parsed JSON of the response when it is JSON, its text when
@@ -141,7 +143,7 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
-class MissingAPIKeyError(AnthropicError, ValueError):
+class MissingAPIKeyError(ClientError, ValueError):
     """No credential was passed and its environment variable is unset or empty."""
 
 

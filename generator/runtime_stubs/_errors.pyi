@@ -3,7 +3,7 @@
 import httpx
 
 __all__ = [
-    "AnthropicError",
+    "ClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -13,10 +13,10 @@ __all__ = [
     "MissingAPIKeyError",
 ]
 
-class AnthropicError(Exception):
+class ClientError(Exception):
     """Root of every error this client raises."""
 
-class APIError(AnthropicError):
+class APIError(ClientError):
     """Root of every error about an API call."""
 
     message: str
@@ -69,5 +69,5 @@ class APIResponseValidationError(APIError):
         self, message: str, *, response: httpx.Response, body: object | None = None
     ) -> None: ...
 
-class MissingAPIKeyError(AnthropicError, ValueError):
+class MissingAPIKeyError(ClientError, ValueError):
     """No credential was passed and its environment variable is unset or empty."""

@@ -420,16 +420,17 @@ def _setup_logging(env: str | None) -> None:
     )
     if level is None:
         return
-    package = logging.getLogger(__name__.rpartition(".")[0] or __name__)
-    if not package.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(
-            logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
-        )
-        package.addHandler(handler)
-    package.setLevel(level)
-    # httpx logs each request line at INFO; its headers never reach that log.
-    logging.getLogger("httpx").setLevel(level)
+    formatter = logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
+    # httpx logs each request line ("HTTP Request: POST ...") at INFO, never
+    # its headers. Handlers of our own, not the root logger's: the program's
+    # logging setup is left as it was.
+    for name in (__name__.rpartition(".")[0] or __name__, "httpx"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(formatter)
+            logger.addHandler(handler)
+        logger.setLevel(level)
 
 
 class DefaultHttpxClient(httpx.Client):
@@ -686,6 +687,15 @@ class SyncAPIClient(_ClientBase):
         if self._owns_http:
             self._http.close()
 
+    def __del__(self) -> None:
+        # As the official SDK does: a client dropped without ``close()`` still
+        # releases its connections. A half-built client has no ``_http``.
+        if getattr(self, "_owns_http", False) and not self._http.is_closed:
+            try:
+                self._http.close()
+            except Exception:  # noqa: BLE001 - nothing can be reported from __del__
+                pass
+
     def __enter__(self) -> Self:
         return self
 
@@ -880,12 +890,16 @@ class SyncAPIClient(_ClientBase):
         config = self._config
 
         def make() -> Stream[Any]:
-            return Stream(
+            made: Stream[Any] = Stream(
                 response,
                 spec=spec,
                 error_types=config.error_types,
                 status_errors=config.status_errors,
             )
+            # The stream reads through this client's pool: a client dropped
+            # while its stream is read must not close the pool under it.
+            made._owner = self
+            return made
 
         if raw:
             return APIResponse(response, parser=make, retries_taken=retries_taken)
@@ -975,6 +989,18 @@ class AsyncAPIClient(_ClientBase):
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
             await self._http.aclose()
+
+    def __del__(self) -> None:
+        # Closing needs an event loop; if one is running, close there, as the
+        # official SDK does. Otherwise the pool's own finalisers clean up.
+        if not getattr(self, "_owns_http", False) or self._http.is_closed:
+            return
+        try:
+            import asyncio
+
+            asyncio.get_running_loop().create_task(self._http.aclose())
+        except Exception:  # noqa: BLE001 - no running loop, or one shutting down
+            pass
 
     async def __aenter__(self) -> Self:
         return self
@@ -1168,12 +1194,16 @@ class AsyncAPIClient(_ClientBase):
         config = self._config
 
         def make() -> AsyncStream[Any]:
-            return AsyncStream(
+            made: AsyncStream[Any] = AsyncStream(
                 response,
                 spec=spec,
                 error_types=config.error_types,
                 status_errors=config.status_errors,
             )
+            # The stream reads through this client's pool: a client dropped
+            # while its stream is read must not close the pool under it.
+            made._owner = self
+            return made
 
         if raw:
             return AsyncAPIResponse(response, parser=make, retries_taken=retries_taken)

@@ -195,6 +195,7 @@ class _StreamBase(Generic[_T]):
         self._closed = False
         self._count = 0
         self._done = False
+        self._owner: object = None  # the client that made it, kept alive with it
 
     @property
     def request_id(self) -> str | None:

@@ -760,3 +760,27 @@ print(client.messages.create(
     assert API_KEY not in done.stderr and API_KEY[-10:] not in done.stderr
     if level == "debug":
         assert "x-api-key" in done.stderr and "<redacted>" in done.stderr
+
+
+def test_the_typing_script_passes_mypy_strict_against_the_official_sdk(tmp_path: Any) -> None:
+    """``tests/typing/sdk_dropin.py`` with ``anthropic`` for ``anthropic_messages``.
+
+    ``tests/test_typing.py`` checks the file as it is, against our package and
+    stubs; this checks the other half of the promise: the same script, with only
+    the import lines changed, type-checks against the official SDK too.
+    """
+    anthropic = pytest.importorskip("anthropic")
+    if anthropic.__version__ != "0.125.0":
+        pytest.skip(f"compared with anthropic 0.125.0, not {anthropic.__version__}")
+    source = (GENERATED.parent / "tests" / "typing" / "sdk_dropin.py").read_text(encoding="utf-8")
+    script = tmp_path / "sdk_dropin.py"
+    script.write_text(source.replace("anthropic_messages", "anthropic"), encoding="utf-8")
+    config = tmp_path / "mypy.ini"
+    config.write_text(
+        f"[mypy]\nstrict = True\ncache_dir = {tmp_path / 'cache'}\n", encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(config), str(script)],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -24,7 +24,7 @@ drops it); an event newer than this client passes through as it arrives.
 from __future__ import annotations
 
 import json
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -124,6 +124,37 @@ class MessageAccumulator:
                 self._finish_input(content, index)
         # Anything else (ping, events newer than this client) changes nothing.
 
+    def add_delta(self, index: int, delta: Any) -> _Raw:
+        """Accumulate a ``content_block_delta`` given as its parsed model; the block it changed.
+
+        The helper's path for the events that make up nearly all of a stream:
+        their fields are read off the model the stream already parsed, instead
+        of parsing the JSON a second time into a dict for ``add``.
+        """
+        message = self.message
+        if message is None:
+            raise self._error("content_block_delta event before message_start")
+        content: list[_Raw] = message["content"]
+        try:
+            block = content[index]
+        except IndexError:
+            raise self._error(f"content_block_delta for unknown block {index}") from None
+        kind = getattr(delta, "type", None)
+        if kind == "text_delta":
+            block["text"] = block.get("text", "") + delta.text
+        elif kind == "input_json_delta":
+            self._tool_json[index] = self._tool_json.get(index, "") + delta.partial_json
+        elif kind == "thinking_delta":
+            block["thinking"] = block.get("thinking", "") + delta.thinking
+        elif kind == "signature_delta":
+            block["signature"] = delta.signature
+        elif kind == "citations_delta":
+            citations = block.get("citations")
+            if not isinstance(citations, list):
+                citations = block["citations"] = []
+            citations.append(_dump(delta.citation))
+        return block
+
     def _delta(self, content: list[_Raw], index: int, delta: _Raw) -> None:
         try:
             block = content[index]
@@ -192,6 +223,12 @@ class MessageAccumulator:
         return APIResponseValidationError(
             f"malformed message stream: {message}", response=self._response
         )
+
+
+def _dump(model: Any) -> Any:
+    # What the server sent, with wire names, as the accumulator's dicts hold it.
+    dump = getattr(model, "model_dump", None)
+    return model if dump is None else dump(by_alias=True, exclude_unset=True)
 
 
 def _copy_message(message: _Raw) -> _Raw:
@@ -283,11 +320,14 @@ def _make(cls: type[_T], fields: dict[str, Any]) -> _T:
     # values come from parsed events, so there is nothing to validate. One
     # event of this kind is made for nearly every event of the stream.
     made = cls.__new__(cls)
-    object.__setattr__(made, "__dict__", fields)
-    object.__setattr__(made, "__pydantic_fields_set__", set(fields))
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
+    _set(made, "__dict__", fields)
+    _set(made, "__pydantic_fields_set__", set(fields))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
     return made
+
+
+_set = object.__setattr__
 
 
 def _final_text(message: _Raw) -> str:
@@ -323,58 +363,61 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
             self._final = self._accumulator.build(self._message_type)
         return self._final
 
-    def _events(self, event: Any, raw: _Raw) -> list[Any]:
+    def _events(self, event: Any) -> tuple[Any, ...]:
         """The events to hand out for one API event, after accumulating it."""
-        self._accumulator.add(raw)
-        kind = raw.get("type")
+        kind = getattr(event, "type", None)
         if kind == "content_block_delta":
-            extra = self._delta_event(event, raw)
-            return [event] if extra is None else [event, extra]
+            delta = event.delta
+            if getattr(delta, "type", None) == "text_delta":
+                # Most of a stream: accumulated and answered here, in one call.
+                message = self._accumulator.message
+                index = event.index
+                if message is not None and 0 <= index < len(message["content"]):
+                    block = message["content"][index]
+                    text = delta.text
+                    snapshot = block["text"] = block.get("text", "") + text
+                    fields = {"type": "text", "text": text, "snapshot": snapshot}
+                    return (event, _make(TextEvent, fields))
+            if isinstance(delta, dict):  # an event model that keeps its delta as JSON
+                delta = SimpleNamespace(**delta)
+            block = self._accumulator.add_delta(event.index, delta)
+            extra = self._delta_event(event.index, delta, block)
+            return (event,) if extra is None else (event, extra)
+        self._accumulator.add(_dump(event))
         if kind == "content_block_stop":
-            index = raw["index"]
-            return [
-                _make(
-                    ContentBlockStopEvent,
-                    {"type": kind, "index": index, "content_block": self._block(index)},
-                )
-            ]
+            index = event.index
+            fields = {"type": kind, "index": index, "content_block": self._block(index)}
+            return (_make(ContentBlockStopEvent, fields),)
         if kind == "message_stop":
-            return [_make(MessageStopEvent, {"type": kind, "message": self._final_message()})]
-        return [event]
+            return (_make(MessageStopEvent, {"type": kind, "message": self._final_message()}),)
+        return (event,)
 
-    def _delta_event(self, event: Any, raw: _Raw) -> Any:
-        delta = raw["delta"]
-        kind = delta.get("type")
-        index = raw["index"]
-        message = self._accumulator.message
-        assert message is not None  # the accumulator raised otherwise
-        block = message["content"][index]
+    def _delta_event(self, index: int, delta: Any, block: _Raw) -> Any:
+        kind = getattr(delta, "type", None)
         if kind == "text_delta":
-            return _make(
-                TextEvent, {"type": "text", "text": delta["text"], "snapshot": block["text"]}
-            )
+            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": block["text"]})
         if kind == "input_json_delta":
             return _make(
                 InputJsonEvent,
                 {
                     "type": "input_json",
-                    "partial_json": delta["partial_json"],
+                    "partial_json": delta.partial_json,
                     "snapshot": self._accumulator.partial_input(index),
                 },
             )
         if kind == "thinking_delta":
             return _make(
                 ThinkingEvent,
-                {"type": "thinking", "thinking": delta["thinking"], "snapshot": block["thinking"]},
+                {"type": "thinking", "thinking": delta.thinking, "snapshot": block["thinking"]},
             )
         if kind == "signature_delta":
-            return _make(SignatureEvent, {"type": "signature", "signature": delta["signature"]})
+            return _make(SignatureEvent, {"type": "signature", "signature": delta.signature})
         if kind == "citations_delta":
-            citation = getattr(getattr(event, "delta", None), "citation", delta.get("citation"))
             seen = self._citations.setdefault(index, [])
-            seen.append(citation)
+            seen.append(delta.citation)
             return _make(
-                CitationEvent, {"type": "citation", "citation": citation, "snapshot": list(seen)}
+                CitationEvent,
+                {"type": "citation", "citation": delta.citation, "snapshot": list(seen)},
             )
         return None
 
@@ -414,8 +457,9 @@ class MessageStream(_MessageStreamBase[_E, _M, _B]):
         self._iterator = self._accumulate()
 
     def _accumulate(self) -> Generator[Any, None, None]:
-        for event, raw in self._stream._iter_pairs():
-            yield from self._events(event, raw)
+        events = self._events
+        for event in self._stream:
+            yield from events(event)
 
     def __iter__(self) -> Iterator[MessageStreamEvent[_E, _M, _B]]:
         return self._iterator
@@ -493,8 +537,9 @@ class AsyncMessageStream(_MessageStreamBase[_E, _M, _B]):
         self._iterator = self._accumulate()
 
     async def _accumulate(self) -> AsyncGenerator[Any, None]:
-        async for event, raw in self._stream._iter_pairs():
-            for item in self._events(event, raw):
+        events = self._events
+        async for event in self._stream:
+            for item in events(event):
                 yield item
 
     def __aiter__(self) -> AsyncIterator[MessageStreamEvent[_E, _M, _B]]:

@@ -88,6 +88,25 @@ class SSEDecoder:
         """
         if not chunk:
             return []
+        if (
+            chunk[-2:] == b"\n\n"
+            and chunk[:7] == b"event: "
+            and chunk.count(b"\n") == 3
+            and not self._partial
+            and self._data is None
+            and self._event is None
+            and not self._skip_lf
+            and not self._first_line
+            and b"\r" not in chunk
+        ):
+            # The shape a live stream sends in each chunk: one whole event, an
+            # ``event:`` line and one ``data:`` line. Read in a few C calls; it
+            # gives what the loop below would.
+            end = chunk.index(b"\n")
+            if chunk[end + 1 : end + 7] == b"data: ":
+                named = chunk[7:end].decode("utf-8", errors="replace")
+                payload = chunk[end + 7 : -2].decode("utf-8", errors="replace")
+                return [(payload, named or None, self._last_id, self._retry)]
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":

@@ -226,19 +226,17 @@ class _StreamBase(Generic[_T]):
             raise RuntimeError("a stream can be iterated only once")
         self._started = True
 
-    def _items(self, events: Iterable[tuple[str, Any, Any, Any]], pairs: bool) -> Iterator[Any]:
+    def _items(self, events: Iterable[tuple[str, Any, Any, Any]]) -> Iterator[Any]:
         """The parsed items of ``events`` (from ``SSEDecoder.decode``); raises for an error event.
 
-        Stops after the terminal event. ``pairs``: each item is the parsed
-        event with the JSON object it came from. Every event of every stream
-        passes through this loop, so the common case (a named event that
-        parses) costs no call of ours.
+        Stops after the terminal event. Every event of every stream passes
+        through this loop, so the common case (a named event that parses)
+        costs no call of ours.
         """
         spec = self._spec
         known, error, terminal = spec.known_events, spec.error_event, spec.terminal_event
         skip = spec.skip_events
-        # ``_parse_pair`` reports its own failures; only the fast schema's reach the handler.
-        parse = self._parse_pair if pairs else self._validator.fast.validate_json
+        parse = self._validator.fast.validate_json
         invalid = self._validator.error
         for data, name, _, _ in events:
             if name is None:
@@ -288,18 +286,6 @@ class _StreamBase(Generic[_T]):
                 exc = lenient_exc
         raise self._invalid(exc, data) from exc
 
-    def _parse_pair(self, data: str) -> tuple[_T, dict[str, Any]]:
-        raw = self._json(data)
-        if not isinstance(raw, dict):
-            raise APIResponseValidationError(
-                f"stream event is not a JSON object: {data[:200]!r}", response=self.response
-            )
-        try:
-            parsed: _T = self._validator.validate_python(raw)
-        except self._validator.error as exc:
-            raise self._invalid(exc, data) from exc
-        return parsed, raw
-
     def _json(self, data: str) -> object:
         try:
             return self._from_json(data)
@@ -344,13 +330,9 @@ class Stream(_StreamBase[_T]):
     """
 
     def __iter__(self) -> Iterator[_T]:
-        return self._run(pairs=False)
+        return self._run()
 
-    def _iter_pairs(self) -> Iterator[tuple[_T, dict[str, Any]]]:
-        """Each event with the JSON object it was parsed from (for accumulators)."""
-        return self._run(pairs=True)
-
-    def _run(self, pairs: bool) -> Generator[Any, None, None]:
+    def _run(self) -> Generator[Any, None, None]:
         self._claim()
         decoder = SSEDecoder()
         response = self.response
@@ -367,7 +349,7 @@ class Stream(_StreamBase[_T]):
                     # After the terminal event the rest is read and ignored, so
                     # the connection can go back to the pool.
                     if not self._done:
-                        yield from self._items(decoder.decode(chunk), pairs)
+                        yield from self._items(decoder.decode(chunk))
             except httpx.StreamClosed:
                 if not self._closed:
                     raise
@@ -407,12 +389,9 @@ class AsyncStream(_StreamBase[_T]):
     """
 
     def __aiter__(self) -> AsyncIterator[_T]:
-        return self._run(pairs=False)
+        return self._run()
 
-    def _iter_pairs(self) -> AsyncIterator[tuple[_T, dict[str, Any]]]:
-        return self._run(pairs=True)
-
-    async def _run(self, pairs: bool) -> AsyncGenerator[Any, None]:
+    async def _run(self) -> AsyncGenerator[Any, None]:
         self._claim()
         decoder = SSEDecoder()
         response = self.response
@@ -424,7 +403,7 @@ class AsyncStream(_StreamBase[_T]):
             try:
                 async for chunk in chunks:
                     if not self._done:
-                        for item in self._items(decoder.decode(chunk), pairs):
+                        for item in self._items(decoder.decode(chunk)):
                             yield item
             except httpx.StreamClosed:
                 if not self._closed:

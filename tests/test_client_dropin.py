@@ -122,7 +122,8 @@ def test_models_print_and_dump_as_the_sdk_does(mock_server: MockServer) -> None:
     mock_server.enqueue(Reply.json(TEXT, headers={"request-id": "req_top"}))
     with Anthropic(api_key=API_KEY, base_url=mock_server.url) as client:
         message = create(client)
-    assert str(message).startswith("Message(content=[TextBlock(") and "id='msg_" in str(message)
+    shown = str(message)
+    assert shown.startswith("Message(") and "content=[TextBlock(" in shown and "id='msg_" in shown
     assert message._request_id == "req_top"
     with pytest.raises(AttributeError):
         message.usage._request_id  # noqa: B018 - the top-level object only, as in the SDK

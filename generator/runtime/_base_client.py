@@ -79,6 +79,7 @@ from ._errors import (
     MissingAPIKeyError,
     make_status_error,
 )
+from ._jsonl import AsyncJSONLDecoder, JSONLDecoder, LineSpec
 from ._response import (
     APIResponse,
     AsyncAPIResponse,
@@ -1021,7 +1022,9 @@ class SyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> Stream[Any]:
+        def make() -> Stream[Any] | JSONLDecoder[Any]:
+            if isinstance(spec, LineSpec):
+                return JSONLDecoder(response, spec)
             made: Stream[Any] = Stream(
                 response,
                 spec=spec,
@@ -1340,7 +1343,9 @@ class AsyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> AsyncStream[Any]:
+        def make() -> AsyncStream[Any] | AsyncJSONLDecoder[Any]:
+            if isinstance(spec, LineSpec):
+                return AsyncJSONLDecoder(response, spec)
             made: AsyncStream[Any] = AsyncStream(
                 response,
                 spec=spec,

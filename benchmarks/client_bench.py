@@ -159,6 +159,14 @@ def bench_sse(url: str, rounds: int, events: int) -> dict[str, Any]:
     in what ``iter_bytes()`` yields: what httpx's transport alone costs, the
     ceiling of any client built on httpx (with one chunk per event, each event
     pays for one chunk of h11 parsing and generator hand-offs).
+
+    ``ours_helper`` and ``official_helper`` read the same stream through
+    ``messages.stream()``, which accumulates the message and yields the
+    helper's own events besides the API's (a ``text`` event after each text
+    delta, ``content_block_stop`` with its block, ``message_stop`` with the
+    message). Their events/s count those extra events too, so they are compared
+    by ``stream_s``, the median seconds per whole stream, with the plain
+    ``create(stream=True)`` of the same SDK.
     """
     ours = anthropic_messages.Anthropic(api_key="bench", base_url=url, max_retries=0)
     theirs = anthropic.Anthropic(api_key="bench", base_url=url, max_retries=0)
@@ -180,6 +188,20 @@ def bench_sse(url: str, rounds: int, events: int) -> dict[str, Any]:
                 stream = theirs.messages.create(stream=True, extra_headers=headers, **REQUEST)
                 for _ in stream:
                     count += 1
+                return count
+
+            def run_ours_helper() -> int:
+                count = 0
+                with ours.messages.stream(extra_headers=headers, **REQUEST) as stream:
+                    for _ in stream:
+                        count += 1
+                return count
+
+            def run_theirs_helper() -> int:
+                count = 0
+                with theirs.messages.stream(extra_headers=headers, **REQUEST) as stream:
+                    for _ in stream:
+                        count += 1
                 return count
 
             def run_raw() -> int:
@@ -214,18 +236,24 @@ def bench_sse(url: str, rounds: int, events: int) -> dict[str, Any]:
                 "official": run_theirs,
                 "raw_lines": run_raw,
                 "raw_bytes": run_raw_bytes,
+                "ours_helper": run_ours_helper,
+                "official_helper": run_theirs_helper,
             }
             counts = {name: fn() for name, fn in contenders.items()}  # warm-up, and a check
             rates: dict[str, list[float]] = {k: [] for k in contenders}
+            seconds: dict[str, list[float]] = {k: [] for k in contenders}
             for _ in range(rounds):
                 for name, fn in contenders.items():
                     gc.collect()
                     start = time.perf_counter()
                     n = fn()
-                    rates[name].append(n / (time.perf_counter() - start))
+                    elapsed = time.perf_counter() - start
+                    rates[name].append(n / elapsed)
+                    seconds[name].append(elapsed)
             out["framings"][framing] = {
                 "events": counts,
                 "events_per_s": {k: statistics.median(v) for k, v in rates.items()},
+                "stream_s": {k: statistics.median(v) for k, v in seconds.items()},
                 "samples": rates,
             }
     finally:

@@ -659,6 +659,14 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             e = f["events_per_s"]
             add(f"SSE ({framing} chunks): ours / official events/s", ratio(e["ours"], e["official"]), ">=", 3.0)
             add(f"SSE ({framing} chunks): ours / raw iter_lines", ratio(e["ours"], e["raw_lines"]), ">=", 0.5)
+            if framing == "per-event" and "raw_bytes" in e:
+                # httpx's own iter_bytes() is the ceiling of any client built on it.
+                add("SSE (per-event chunks): ours / httpx iter_bytes events/s",
+                    ratio(e["ours"], e["raw_bytes"]), ">=", 0.8)
+            t = f.get("stream_s") or {}
+            if "ours_helper" in t:
+                add(f"SSE ({framing} chunks): messages.stream() / create(stream=True), seconds per stream",
+                    ratio(t["ours_helper"], t["ours"]), "<=", 1.2)
         m = dig(c, "import", "median_ms") or {}
         if "ours_client" in m:
             add("from anthropic_messages import Anthropic / from anthropic import Anthropic",
@@ -806,6 +814,14 @@ def table(r: dict[str, Any]) -> str:
                 + (f"; {fmt_num(e['raw_bytes'])} (`iter_bytes` alone, {fmt_num(ratio(e['raw_bytes'], e['official']))}x official)" if "raw_bytes" in e else "")
                 + f" | {fmt_num(ratio(e['ours'], e['official']))} | {fmt_num(ratio(e['ours'], e['raw_lines']))} |"
             )
+            t = f.get("stream_s") or {}
+            if "ours_helper" in t:
+                lines.append(
+                    f"| SSE, {framing} chunks, `messages.stream()` ms per stream (`create(stream=True)`: ours {fmt_num(t['ours'] * 1e3)}, official {fmt_num(t['official'] * 1e3)}) | "
+                    f"{fmt_num(t['ours_helper'] * 1e3)} | {fmt_num(t['official_helper'] * 1e3)} | "
+                    f"{fmt_num(t['raw_bytes'] * 1e3)} (`iter_bytes` alone) | {fmt_num(ratio(t['official_helper'], t['ours_helper']))}x faster | "
+                    f"{fmt_num(ratio(t['ours_helper'], t['ours']))} of `create(stream=True)` |"
+                )
         k = dig(c, "calls", "median_us")
         if k:
             lines.append(

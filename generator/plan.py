@@ -307,7 +307,9 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             for child in resource.children
         ]
         name = resource.class_name
-        all_names = sorted([name, f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse"])
+        all_names = sorted(
+            f"{prefix}{name}{suffix}" for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES
+        )
         typing = {"Optional", "Union"} | set(writer.typing) | set(results.typing)
         if stream_ops:
             typing |= {"Literal", "overload"}
@@ -315,7 +317,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             typing.add("cast")
         runtime: dict[str, set[str]] = {
             "_resource": {"AsyncAPIResource", "SyncAPIResource"},
-            "_response": {"async_to_raw_response_wrapper", "to_raw_response_wrapper"},
+            "_response": {"async_to_raw_response_wrapper", "async_to_streamed_response_wrapper",
+                          "to_raw_response_wrapper", "to_streamed_response_wrapper"},
             "_types": {"APIRequest", "Body", "Headers", "NOT_GIVEN", "NotGiven", "Query",
                        "RequestOptions", "Timeout", "strip_not_given"},
         }
@@ -342,9 +345,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             "pydantic": [],
             "runtime": sorted((k, sorted(v)) for k, v in runtime.items()),
             "child_imports": [
-                (c["module"], sorted([c["class_name"], f"Async{c['class_name']}",
-                                      f"{c['class_name']}WithRawResponse",
-                                      f"Async{c['class_name']}WithRawResponse"]))
+                (c["module"], sorted(f"{prefix}{c['class_name']}{suffix}"
+                                     for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES))
                 for c in children
             ],
             "type_imports": sorted(set(writer.refs) | set(results.refs)),
@@ -375,6 +377,10 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
     ) if top else OutputFile(f"{api.package}/resources/__init__.py", None, {}, "")
 
 
+# The classes each resource module defines, after the resource's own name.
+_RESOURCE_SUFFIXES = ("", "WithRawResponse", "WithStreamingResponse")
+
+
 def _expressions(method: dict[str, Any]) -> Iterator[str]:
     """Every piece of code a method view puts into its request."""
     yield method["path"]
@@ -399,7 +405,8 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         params.append(_param_view("body", op.body_type, op.body_required, writer, "The request body."))
         body_expr = "body if not isinstance(body, NotGiven) else None" if not op.body_required else "body"
     query: list[tuple[str, str]] = [(k, literal(v)) for k, v in binding.fixed_query]
-    headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
+    fixed_headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
+    headers: list[tuple[str, str]] = []
     path_args: list[tuple[str, str]] = []
     for p in binding.parameters:
         params.append(_param_view(p.py_name, p.type, p.required, writer, p.description))
@@ -466,6 +473,7 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "params": params,
         "query": query,
         "headers": headers,
+        "fixed_headers": fixed_headers,
         "body": body,
         "has_body": bool(op.body_fields),
         "body_expr": body_expr,
@@ -488,6 +496,8 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
             "event": results.render(stream.event_type),
             "helper": stream.helper,
         }
+        if stream.helper:
+            method["stream"]["helper_types"] = _helper_types(stream, op.result, results)
         method["helper_doc"] = docstring(
             f"Like `{binding.name}(..., {stream.flag_py_name}=True)`, accumulating the events "
             "into the final message.\n\nUse as a context manager; iterate it for the events, or call "
@@ -495,6 +505,37 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
             "        ",
         )
     return method
+
+
+# The events the stream helper replaces with its own (or drops): they are left
+# out of the API events it passes through, so ``event.type == "message_stop"``
+# narrows to the helper's event, which has ``message``.
+_HELPER_REPLACED = frozenset({"content_block_stop", "ping"})
+
+
+def _helper_types(stream: ir.StreamInfo, result: ir.TypeExpr | None, results: TypeWriter) -> str:
+    """The helper manager's type arguments: passed-through events, message, content block."""
+    event = stream.event_type
+    replaced = _HELPER_REPLACED | {stream.terminal_event, stream.error_event}
+    members: list[str] = []
+    target = results.schemas.get(event.name) if isinstance(event, ir.Ref) else None
+    if isinstance(target, ir.UnionSchema):
+        members = [
+            results.render(m.type) for m in target.union.members if m.tag not in replaced
+        ]
+    passed = (
+        members[0] if len(members) == 1
+        else f"Union[{', '.join(members)}]" if members
+        else results.render(event)
+    )
+    message = results.render(result) if result is not None else "object"
+    block = "object"
+    owner = results.schemas.get(result.name) if isinstance(result, ir.Ref) else None
+    if isinstance(owner, ir.ObjectSchema):
+        content = next((f for f in owner.fields if f.name == "content"), None)
+        if content is not None and isinstance(content.type, ir.ListOf):
+            block = results.render(content.type.item)
+    return f"{passed}, {message}, {block}"
 
 
 def _page_fields(pagination: ir.Pagination) -> list[tuple[str, str]]:
@@ -535,12 +576,16 @@ def _client_file(api: ir.Api) -> OutputFile:
     ]
     default_headers = sorted({h for op in api.operations for h in op.fixed_headers})
     title = api.title
+    # The environment variables named after the client, as ``<CLIENT>_BASE_URL`` is.
+    prefix = naming.snake_case(api.client_name).upper()
     return OutputFile(f"{api.package}/_client.py", "client.py.jinja", {
         "client": api.client_name,
         "async_client": api.async_client_name,
         "api_key_env": api.api_key_env,
         "api_key_header": api.api_key_header,
         "base_url_env": api.base_url_env,
+        "auth_token_env": f"{prefix}_AUTH_TOKEN" if api.api_key_header else None,
+        "log_env": f"{prefix}_LOG",
         "base_url": api.default_base_url,
         "default_headers": default_headers,
         "child_imports": [
@@ -564,10 +609,41 @@ _BASE_ERRORS = (
 )
 
 
+# Statuses HTTP names and the official SDK has classes for, given a class here
+# when the spec does not document them, so ``except ConflictError`` works either way.
+_CONVENTIONAL_ERRORS = (
+    ir.ErrorStatus(409, "ConflictError", None, "the request conflicts with the state of a resource."),
+    ir.ErrorStatus(422, "UnprocessableEntityError", None, "the request was well-formed but not acceptable."),
+)
+
+
+def _status_table(api: ir.Api) -> list[ir.ErrorStatus]:
+    documented = {e.status for e in api.errors}
+    names = {e.class_name for e in api.errors}
+    extra = [e for e in _CONVENTIONAL_ERRORS if e.status not in documented and e.class_name not in names]
+    return sorted([*api.errors, *extra], key=lambda e: e.status)
+
+
+# The official SDK raises ``InternalServerError`` for every status from 500 up
+# but 529, which has its own class beside it (``OverloadedError``). So a class
+# the spec gives another 5xx (504) is a kind of the 500 class, and ``except
+# InternalServerError`` catches here what it catches there.
+_SERVER_ERROR_SIBLINGS = frozenset({529})
+
+
+def _error_base(status: int, table: list[ir.ErrorStatus]) -> str:
+    server = next((e.class_name for e in table if e.status == 500), None)
+    if server is None or status <= 500 or status > 599 or status in _SERVER_ERROR_SIBLINGS:
+        return "APIStatusError"
+    return server
+
+
 def _exceptions_file(api: ir.Api) -> OutputFile:
+    table = _status_table(api)
     errors = [
         {
             "status": e.status,
+            "base": _error_base(e.status, table),
             "class_name": e.class_name,
             "error_type": e.error_type,
             "doc": docstring(
@@ -576,20 +652,28 @@ def _exceptions_file(api: ir.Api) -> OutputFile:
                 "    ",
             ),
         }
-        for e in api.errors
+        for e in table
     ]
-    names = sorted(set(_BASE_ERRORS) | {e.class_name for e in api.errors}
-                   | {"ERROR_TYPES", "STATUS_ERRORS"})
+    names = sorted(set(_BASE_ERRORS) | {e.class_name for e in table}
+                   | {"ERROR_TYPES", "STATUS_ERRORS", base_error_name(api)})
     return OutputFile(f"{api.package}/_exceptions.py", "exceptions.py.jinja",
-                      {"errors": errors, "all": names})
+                      {"errors": errors, "all": names, "base_error": base_error_name(api)})
+
+
+def base_error_name(api: ir.Api) -> str:
+    """The root error's public name: the client's name and ``Error`` (``AnthropicError``)."""
+    return f"{api.client_name}Error"
 
 
 def _package_init(api: ir.Api) -> OutputFile:
-    exceptions = sorted(set(_BASE_ERRORS) | {e.class_name for e in api.errors})
+    exceptions = sorted(
+        set(_BASE_ERRORS) | {e.class_name for e in _status_table(api)} | {base_error_name(api)}
+    )
     others = [
         api.client_name, api.async_client_name, "APIResponse", "AsyncAPIResponse", "AsyncStream",
-        "BaseModel", "NOT_GIVEN", "NotGiven", "OMIT", "Omit", "Stream", "UnknownVariant", "__version__",
-        "types", "AsyncCursorPage", "AsyncJSONLDecoder", "AsyncPageRequest", "JSONLDecodeError",
+        "BaseModel", "DefaultAsyncHttpxClient", "DefaultHttpxClient", "NOT_GIVEN", "NotGiven", "OMIT",
+        "Omit", "Stream", "UnknownVariant", "__version__", "not_given", "omit", "types",
+        "AsyncCursorPage", "AsyncJSONLDecoder", "AsyncPageRequest", "JSONLDecodeError",
         "JSONLDecoder", "SyncCursorPage",
     ]
     doc = api.description.split("\n\n")[0] if api.description else f"A typed client for {api.title}."

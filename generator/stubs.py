@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from generator import ir, naming
 from generator.plan import (
+    _RESOURCE_SUFFIXES,
     OutputFile,
     _alias_context,
     _client_file,
@@ -197,7 +198,7 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
         children = [by_path[resource.path + (c,)] for c in resource.children]
         own = {
             f"{prefix}{r.class_name}{suffix}"
-            for r in [resource, *children] for prefix in ("", "Async") for suffix in ("", "WithRawResponse")
+            for r in [resource, *children] for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES
         }
         writer = StaticTypeWriter(schemas, "param", avoid=_RESOURCE_NAMES | own)
         results = StaticTypeWriter(schemas, "model", avoid=_RESOURCE_NAMES | own)
@@ -209,7 +210,8 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
             typing |= {"Literal", "overload"}
         runtime = [
             ("_resource", ["AsyncAPIResource", "SyncAPIResource"]),
-            ("_response", ["APIResponse", "AsyncAPIResponse"]),
+            ("_response", ["APIResponse", "AsyncAPIResponse", "AsyncStreamedResponseManager",
+                           "StreamedResponseManager"]),
             ("_types", ["Body", "Headers", "NotGiven", "Query", "Timeout"]),
         ]
         if streams:
@@ -226,12 +228,12 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
             "runtime": sorted(runtime),
             "child_imports": [
                 (_resource_module(c.path), sorted(
-                    f"{prefix}{c.class_name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse")
+                    f"{prefix}{c.class_name}{suffix}" for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES
                 ))
                 for c in children
             ],
             "type_imports": sorted(writer.refs | results.refs),
-            "all": sorted(f"{prefix}{name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse")),
+            "all": sorted(f"{prefix}{name}{suffix}" for prefix in ("", "Async") for suffix in _RESOURCE_SUFFIXES),
             "resource": {
                 "class_name": name,
                 "dotted": ".".join(resource.path),
@@ -260,9 +262,9 @@ def _client_stub(api: ir.Api, root: str) -> OutputFile:
 
 def _exceptions_stub(api: ir.Api, root: str) -> OutputFile:
     ctx = _exceptions_file(api).context
-    generated = {e["class_name"] for e in ctx["errors"]} | {"ERROR_TYPES", "STATUS_ERRORS"}
+    generated = {e["class_name"] for e in ctx["errors"]} | {"ERROR_TYPES", "STATUS_ERRORS", ctx["base_error"]}
     return OutputFile(f"{root}/_exceptions.pyi", "stubs/exceptions.pyi.jinja", {
-        **ctx, "base_errors": sorted(set(ctx["all"]) - generated),
+        **ctx, "base_errors": sorted(set(ctx["all"]) - generated | {"ClientError"}),
     })
 
 
@@ -274,6 +276,8 @@ _EXPORTED_FROM = {
     "AsyncStream": "_streaming", "Stream": "_streaming",
     "BaseModel": "_models", "UnknownVariant": "_models",
     "NOT_GIVEN": "_types", "NotGiven": "_types", "OMIT": "_types", "Omit": "_types",
+    "not_given": "_types", "omit": "_types",
+    "DefaultAsyncHttpxClient": "_base_client", "DefaultHttpxClient": "_base_client",
     "__version__": "_version",
     "AsyncJSONLDecoder": "_jsonl", "JSONLDecodeError": "_jsonl", "JSONLDecoder": "_jsonl",
     "AsyncCursorPage": "_pagination", "AsyncPageRequest": "_pagination",

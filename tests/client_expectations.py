@@ -147,11 +147,39 @@ def events_of(body: bytes) -> list[dict[str, Any]]:
     return [json.loads(d) for d in re.findall(r"^data: (.*)$", body.decode(), flags=re.MULTILINE)]
 
 
+def delivered(body: bytes) -> list[dict[str, Any]]:
+    """The events a stream hands out: all but the ``ping`` keep-alives."""
+    return [event for event in events_of(body) if event["type"] != "ping"]
+
+
 def expected_classes(body: bytes) -> list[tuple[type[Any], type[Any] | None]]:
     return [
         (EVENT_CLASSES[event["type"]], DELTA_CLASSES.get(event.get("delta", {}).get("type", "")))
-        for event in events_of(body)
+        for event in delivered(body)
     ]
+
+
+# The stream helper's own event after each kind of delta (the official SDK's names).
+HELPER_EVENT_AFTER = {
+    "text_delta": "text",
+    "input_json_delta": "input_json",
+    "citations_delta": "citation",
+    "thinking_delta": "thinking",
+    "signature_delta": "signature",
+}
+
+
+def helper_event_types(events: list[dict[str, Any]]) -> list[str]:
+    """The ``type`` of each event ``client.messages.stream()`` yields for these API events."""
+    types: list[str] = []
+    for event in events:
+        if event["type"] == "ping":
+            continue
+        types.append(event["type"])
+        after = HELPER_EVENT_AFTER.get(event.get("delta", {}).get("type", ""))
+        if event["type"] == "content_block_delta" and after:
+            types.append(after)
+    return types
 
 
 def classes(events: list[Any]) -> list[tuple[type[Any], type[Any] | None]]:

@@ -9,6 +9,7 @@ Holds no tests itself.
 from __future__ import annotations
 
 import asyncio
+import copy
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from functools import cache
@@ -62,7 +63,8 @@ def error_example(status: int) -> dict[str, Any]:
     name = responses[str(status)]["$ref"].rsplit("/", 1)[1]
     examples = _spec_data()["components"]["responses"][name]["content"]["application/json"]
     (example,) = examples["examples"].values()
-    value: dict[str, Any] = example["value"]
+    # A copy: the spec's data is cached, and a test may edit what it gets.
+    value: dict[str, Any] = copy.deepcopy(example["value"])
     return value
 
 
@@ -89,7 +91,7 @@ def client(mock_server: MockServer, sleeps: list[float]) -> Iterator[anthropic_m
     with anthropic_messages.Anthropic(api_key=API_KEY, base_url=mock_server.url) as made:
         made._sleep = sleeps.append
         yield made
-    assert made.is_closed
+    assert made.is_closed()
 
 
 def run_async(
@@ -111,6 +113,6 @@ def run_async(
         ) as made:
             made._sleep = record
             await body(made)
-        assert made.is_closed
+        assert made.is_closed()
 
     asyncio.run(main())

@@ -84,7 +84,9 @@ def test_error_page_that_is_not_json(client: Anthropic, mock_server: MockServer)
         client.with_options(max_retries=0).messages.create(
             model=MODEL, max_tokens=5, messages=HELLO
         )
-    assert type(caught.value) is APIStatusError and caught.value.body is None
+    # Every 5xx is a server error, as in the official SDK, and the page is the body.
+    assert type(caught.value) is anthropic_messages.InternalServerError
+    assert caught.value.body == "<h1>Bad gateway</h1>"
     assert "Bad gateway" in str(caught.value)
 
 

@@ -476,9 +476,12 @@ def test_closing(mock_server: MockServer) -> None:
     client = Anthropic(api_key=API_KEY, base_url=mock_server.url)
     copy = client.with_options(max_retries=0)
     copy.close()  # a copy shares the pool and leaves it open
-    assert not client.is_closed
+    assert not client.is_closed()
     client.close()
-    assert client.is_closed and copy.is_closed
+    assert client.is_closed() and copy.is_closed()
+    with pytest.raises(anthropic_messages.APIConnectionError, match="closed"):
+        client.messages.create(model=MODEL, max_tokens=5, messages=HELLO)
+    assert mock_server.requests == []
 
 
 def test_status_errors_are_exported_with_the_hierarchy() -> None:

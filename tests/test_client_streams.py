@@ -21,9 +21,11 @@ from tests.client_expectations import (
     KINDS,
     TEXT_DELTAS,
     classes,
+    delivered,
     event_names,
     events_of,
     expected_classes,
+    helper_event_types,
 )
 from tests.client_support import (
     HELLO,
@@ -42,7 +44,6 @@ from anthropic_messages.types import (  # isort: skip
     BetaRawMessageStopEvent,
     BetaTextBlock,
     Message,
-    PingEvent,
     RawContentBlockDeltaEvent,
     RawContentBlockStartEvent,
     RawMessageStartEvent,
@@ -71,7 +72,7 @@ def test_create_stream_yields_typed_events(
         assert stream.request_id == f"req_{kind}"
         events = list(stream)
     assert classes(events) == expected_classes(body)
-    assert [e.to_dict() for e in events] == events_of(body)
+    assert [e.to_dict() for e in events] == delivered(body)
     (seen,) = mock_server.requests
     assert seen.json() == {**stream_args(), "stream": True}
     assert seen.headers["accept"] == "text/event-stream"
@@ -135,7 +136,11 @@ def test_stream_helper_events_then_final_message(
         assert isinstance(first, RawMessageStartEvent)
         rest = list(stream)
         final = stream.get_final_message()
-    assert len(rest) == len(event_names(stream_example("tool_use"))) - 1
+    expected = helper_event_types(events_of(stream_example("tool_use")))
+    assert [event.type for event in rest] == expected[1:]
+    assert rest[-1].type == "message_stop" and rest[-1].message is final
+    stops = [event for event in rest if event.type == "content_block_stop"]
+    assert [stop.content_block for stop in stops] == final.content
     (block,) = final.content
     assert isinstance(block, ToolUseBlock) and block.input == {"city": "Paris"}
 
@@ -217,7 +222,7 @@ def test_error_event_mid_stream(client: Anthropic, mock_server: MockServer) -> N
     with pytest.raises(anthropic_messages.OverloadedError) as caught:
         for event in client.messages.create(**stream_args(stream=True)):
             received.append(event)
-    assert [type(e) for e in received] == [RawMessageStartEvent, PingEvent]
+    assert [type(e) for e in received] == [RawMessageStartEvent]  # the ping is not handed out
     error = caught.value
     assert error.status_code == 529 and error.request_id == "req_e"
     assert error.error_type == "overloaded_error"
@@ -248,7 +253,7 @@ def test_connection_dropped_mid_stream(
                 stream.get_final_message()
         else:
             list(client.messages.create(**stream_args(stream=True)))
-    assert caught.value.events_received == 3  # message_start, content_block_start, ping
+    assert caught.value.events_received == 2  # message_start, content_block_start (not ping)
     assert isinstance(caught.value, anthropic_messages.APIConnectionError)
     assert len(mock_server.requests) == 1
 
@@ -317,10 +322,11 @@ def test_unknown_tags_in_one_big_chunk(client: Anthropic, mock_server: MockServe
     newer[first] = {**newer[first], "delta": {"type": "x_delta"}}
     mock_server.enqueue(Reply.sse(sse_stream(newer), chunk_size=1 << 16))
     events = list(client.messages.create(**stream_args(stream=True)))
-    assert len(events) == len(newer)
+    assert len(events) == len(newer) - sum(1 for e in newer if e["type"] == "ping")
     assert isinstance(events[1], UnknownVariant) and events[1].to_dict() == {"type": "x_event"}
-    assert isinstance(events[first], RawContentBlockDeltaEvent)
-    assert isinstance(events[first].delta, UnknownVariant)
+    shift = sum(1 for e in newer[:first] if e["type"] == "ping")
+    assert isinstance(events[first - shift], RawContentBlockDeltaEvent)
+    assert isinstance(events[first - shift].delta, UnknownVariant)
     assert isinstance(events[-1], RawMessageStopEvent)
 
 

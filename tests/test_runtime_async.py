@@ -44,7 +44,7 @@ def run(
         async with AsyncClient(api_key=API_KEY, base_url=mock_server.url, **kw) as client:
             client._sleep = record
             await body(client, sleeps)
-        assert client.is_closed
+        assert client.is_closed()
 
     asyncio.run(main())
     return sleeps

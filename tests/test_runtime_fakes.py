@@ -197,7 +197,7 @@ class Client(SyncAPIClient):
             _request(body), cast_to=Message, options=options, stream=stream, stream_spec=STREAM_SPEC
         )
 
-    def stream(self, **body: Any) -> MessageStreamManager[StreamEvent, Message]:
+    def stream(self, **body: Any) -> MessageStreamManager[StreamEvent, Message, Any]:
         def start() -> Stream[StreamEvent]:
             return self.request(
                 _request({**body, "stream": True}),
@@ -230,7 +230,7 @@ class AsyncClient(AsyncAPIClient):
             _request(body), cast_to=Message, options=options, stream=stream, stream_spec=STREAM_SPEC
         )
 
-    def stream(self, **body: Any) -> AsyncMessageStreamManager[StreamEvent, Message]:
+    def stream(self, **body: Any) -> AsyncMessageStreamManager[StreamEvent, Message, Any]:
         async def start() -> AsyncStream[StreamEvent]:
             return await self.request(
                 _request({**body, "stream": True}),

@@ -12,6 +12,7 @@ import pytest
 
 from generator.runtime._errors import APIResponseValidationError, IncompleteStreamError
 from generator.runtime._message_stream import MessageAccumulator
+from tests.client_expectations import helper_event_types
 from tests.mockserver import MockServer, Reply, mock_server, sse_stream  # noqa: F401
 from tests.test_runtime_fakes import (
     API_KEY,
@@ -112,7 +113,9 @@ def test_events_and_snapshot_share_one_position(client: Client, mock_server: Moc
         first = next(iter(stream))
         assert isinstance(first, MessageStartEvent)
         assert stream.current_message_snapshot.content == []
-        next(stream), next(stream)  # block start, "a"
+        next(stream), next(stream)  # block start, the delta "a"
+        text_event = next(stream)  # the helper's own event for that delta
+        assert (text_event.type, text_event.text, text_event.snapshot) == ("text", "a", "a")  # type: ignore[union-attr]
         assert stream.current_message_snapshot.content[0].text == "a"  # type: ignore[union-attr]
         assert next(stream.text_stream) == "b"
         assert stream.get_final_text() == "abc"
@@ -247,7 +250,7 @@ def test_async_message_stream(mock_server: MockServer) -> None:
                 assert await stream.get_final_text() == "Hello"
             async with client.stream(model="m") as stream:
                 types = [event.type async for event in stream]  # type: ignore[attr-defined]
-                assert types == [e["type"] for e in TOOL_EVENTS]
+                assert types == helper_event_types(TOOL_EVENTS)
                 final = await stream.get_final_message()
                 assert final.content[1].input == json.loads(TOOL_JSON)  # type: ignore[union-attr]
             async with client.stream(model="m") as stream:

@@ -15,7 +15,14 @@ otherwise an exponential backoff from 0.5 s doubling to 8 s, less up to 25 %
 of jitter so that many clients do not retry in step. A stream is retried only
 until its status line arrives; once events flow, nothing is retried.
 
-The API key is kept out of reprs, exception messages and log lines, and
+Header precedence, lowest first: the operation's fixed headers (such as
+``anthropic-version``), the client's ``default_headers``, headers made from
+the call's arguments (``betas``), and the call's ``extra_headers``.
+
+``<PREFIX>_LOG=info`` (or ``debug``) in the environment turns on this
+package's log, as in the official SDK; the key and token never appear in it.
+
+The API key (and a bearer token) is kept out of reprs, exception messages and log lines, and
 never leaves its origin: redirects are followed here, not by httpx, so that a
 redirect to another scheme, host or port goes without the key (and without
 ``Authorization`` or any header whose value holds the key), as browsers do.
@@ -73,7 +80,13 @@ from ._errors import (
     make_status_error,
 )
 from ._jsonl import AsyncJSONLDecoder, JSONLDecoder, LineSpec
-from ._response import APIResponse, AsyncAPIResponse, parse_body, raw_response_requested
+from ._response import (
+    APIResponse,
+    AsyncAPIResponse,
+    parse_body,
+    raw_response_requested,
+    streamed_response_requested,
+)
 from ._streaming import AsyncStream, Stream, StreamSpec
 from ._types import NOT_GIVEN, APIRequest, NotGiven, Omit, RequestOptions, Timeout, is_given
 
@@ -83,6 +96,8 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncAPIClient",
     "ClientConfig",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "RETRY_COUNT_HEADER",
@@ -120,6 +135,8 @@ class ClientConfig:
     user_agent: str
     api_key_header: str | None = "x-api-key"  # None: the API takes no key
     base_url_env: str | None = None
+    auth_token_env: str | None = None  # a bearer token instead of (or beside) the key
+    log_env: str | None = None  # "info" or "debug" there turns on the package's log
     default_headers: Mapping[str, str] = field(default_factory=dict)
     status_errors: Mapping[int, type[APIStatusError]] = field(default_factory=dict)
     error_types: Mapping[str, type[APIStatusError]] = field(default_factory=dict)
@@ -191,24 +208,27 @@ class _ClientBase:
         self,
         *,
         api_key: str | None,
+        auth_token: str | None,
         base_url: str | httpx.URL | None,
         timeout: Timeout | NotGiven,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, object] | None,
     ) -> None:
         config = getattr(type(self), "_config", None)
         if not isinstance(config, ClientConfig):
             raise TypeError(f"{type(self).__name__} must set the class attribute _config")
+        _setup_logging(config.log_env)
         key = api_key
         if key is None:
             key = os.environ.get(config.api_key_env, "") if config.api_key_env else ""
-        if not key and config.api_key_header is not None:
-            where = f" or set the {config.api_key_env} environment variable"
-            raise MissingAPIKeyError(
-                f"no API key: pass api_key=... to {type(self).__name__}()"
-                + (where if config.api_key_env else "")
-            )
+        token = auth_token
+        if token is None and config.auth_token_env:
+            token = os.environ.get(config.auth_token_env) or None
+        if not key and not token and config.api_key_header is not None:
+            raise MissingAPIKeyError(_missing_key_message(type(self).__name__, config))
         self._api_key = _Secret(key)
+        self._auth_token = _Secret(token) if token else None
         if base_url is None and config.base_url_env:
             base_url = os.environ.get(config.base_url_env) or None
         self.base_url = httpx.URL(base_url if base_url is not None else config.default_base_url)
@@ -217,10 +237,24 @@ class _ClientBase:
             raise ValueError("max_retries must be 0 or more")
         self.max_retries = max_retries
         self._custom_headers = dict(default_headers or {})
+        self._custom_query = dict(default_query or {})
 
     @property
     def api_key(self) -> str:
         return self._api_key.value
+
+    @property
+    def auth_token(self) -> str | None:
+        return self._auth_token.value if self._auth_token else None
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The client's own headers, as given (the operations' fixed ones are below them)."""
+        return dict(self._custom_headers)
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        return dict(self._custom_query)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, max_retries={self.max_retries})"
@@ -228,17 +262,37 @@ class _ClientBase:
     def _options_kwargs(
         self,
         api_key: str | None,
+        auth_token: str | None,
         base_url: str | httpx.URL | None,
         timeout: Timeout | NotGiven,
         max_retries: int | NotGiven,
         default_headers: Mapping[str, str] | None,
+        set_default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, object] | None,
+        set_default_query: Mapping[str, object] | None,
     ) -> dict[str, Any]:
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("default_headers and set_default_headers cannot both be given")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("default_query and set_default_query cannot both be given")
+        headers = (
+            dict(set_default_headers)
+            if set_default_headers is not None
+            else {**self._custom_headers, **(default_headers or {})}
+        )
+        query = (
+            dict(set_default_query)
+            if set_default_query is not None
+            else {**self._custom_query, **(default_query or {})}
+        )
         return {
             "api_key": api_key if api_key is not None else self.api_key,
+            "auth_token": auth_token if auth_token is not None else self.auth_token,
             "base_url": base_url if base_url is not None else self.base_url,
             "timeout": timeout if is_given(timeout) else self.timeout,
             "max_retries": max_retries if is_given(max_retries) else self.max_retries,
-            "default_headers": {**self._custom_headers, **(default_headers or {})},
+            "default_headers": headers,
+            "default_query": query,
         }
 
     def _build(
@@ -259,7 +313,7 @@ class _ClientBase:
         return http.build_request(
             req.method,
             str(self.base_url).rstrip("/") + req.path,
-            params=_query({**req.query, **(options.extra_query or {})}),
+            params=_query({**self._custom_query, **req.query, **(options.extra_query or {})}),
             headers=headers,
             content=content,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
@@ -278,8 +332,13 @@ class _ClientBase:
     ) -> dict[str, str]:
         config = self._config
         merged: dict[str, str | Omit] = {}
+        credentials: dict[str, str] = {}
+        if config.api_key_header and self.api_key:
+            credentials[config.api_key_header] = self.api_key
+        if self._auth_token is not None:
+            credentials["authorization"] = f"Bearer {self._auth_token.value}"
         layers: list[Mapping[str, object]] = [
-            {config.api_key_header: self.api_key} if config.api_key_header else {},
+            credentials,
             config.default_headers,
             {
                 "content-type": content_type,
@@ -287,6 +346,7 @@ class _ClientBase:
                 "user-agent": config.user_agent,
                 RETRY_COUNT_HEADER: str(retries_taken),
             },
+            req.fixed_headers,
             self._custom_headers,
             req.headers,
             options.extra_headers or {},
@@ -330,13 +390,46 @@ class _ClientBase:
         names = {"authorization"}
         if self._config.api_key_header:
             names.add(self._config.api_key_header.lower())
-        key = self.api_key
-        return [name for name, value in headers.items() if name in names or (key and key in value)]
+        secrets = [secret for secret in self._secrets() if secret]
+        return [
+            name
+            for name, value in headers.items()
+            if name in names or any(secret in value for secret in secrets)
+        ]
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         return make_status_error(
-            response, status_errors=self._config.status_errors, secrets=(self.api_key,)
+            response, status_errors=self._config.status_errors, secrets=self._secrets()
         )
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self.api_key, self.auth_token or "")
+
+    def _closed_error(self, request: httpx.Request) -> APIConnectionError:
+        return APIConnectionError(
+            f"the client is closed: make a new {type(self).__name__} to send requests",
+            request=request,
+        )
+
+    def _log_request(self, request: httpx.Request) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "request: %s %s headers=%s",
+                request.method,
+                request.url,
+                _redacted(request.headers, self._secrets()),
+            )
+
+    def _log_response(self, request: httpx.Request, response: httpx.Response) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                'response: %s %s "%d %s" request-id=%s',
+                request.method,
+                request.url,
+                response.status_code,
+                response.reason_phrase,
+                response.headers.get("request-id"),
+            )
 
     def _log_retry(
         self, request: httpx.Request, retries_taken: int, delay: float, why: str
@@ -349,6 +442,105 @@ class _ClientBase:
             retries_taken + 1,
             why,
         )
+
+
+def _missing_key_message(client: str, config: ClientConfig) -> str:
+    envs = [env for env in (config.api_key_env, config.auth_token_env) if env]
+    where = f" or set {' or '.join(envs)} in the environment" if envs else ""
+    token = " (or auth_token=...)" if config.auth_token_env else ""
+    return f"no API key: pass api_key=...{token} to {client}(){where}"
+
+
+_SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "proxy-authorization", "cookie"})
+
+
+def _redacted(headers: httpx.Headers, secrets: Iterable[str]) -> dict[str, str]:
+    shown = {}
+    for name, value in headers.items():
+        if name.lower() in _SENSITIVE_HEADERS or any(s and s in value for s in secrets):
+            value = "<redacted>"
+        shown[name] = value
+    return shown
+
+
+_LOGGING_SET_UP: set[str] = set()
+
+
+def _setup_logging(env: str | None) -> None:
+    """Honour ``<PREFIX>_LOG=info|debug`` once per process, as the official SDK does."""
+    if env is None or env in _LOGGING_SET_UP:
+        return
+    _LOGGING_SET_UP.add(env)
+    level = {"info": logging.INFO, "debug": logging.DEBUG}.get(
+        os.environ.get(env, "").strip().lower()
+    )
+    if level is None:
+        return
+    formatter = logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
+    # httpx logs each request line ("HTTP Request: POST ...") at INFO, never
+    # its headers. Handlers of our own, not the root logger's: the program's
+    # logging setup is left as it was.
+    for name in (__name__.rpartition(".")[0] or __name__, "httpx"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(formatter)
+            logger.addHandler(handler)
+        logger.setLevel(level)
+
+
+class DefaultHttpxClient(httpx.Client):
+    """An ``httpx.Client`` with this client's defaults (timeout, pool size, redirects).
+
+    Pass one as ``http_client=`` to change one setting, a proxy say, and keep
+    the rest.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("limits", DEFAULT_LIMITS)
+        kwargs.setdefault("follow_redirects", True)
+        super().__init__(**kwargs)
+
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """The async twin of ``DefaultHttpxClient``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("limits", DEFAULT_LIMITS)
+        kwargs.setdefault("follow_redirects", True)
+        super().__init__(**kwargs)
+
+
+_HTTP_METHOD_OPTIONS = frozenset({"headers", "params", "extra_json", "timeout", "max_retries"})
+
+
+def _raw_call(
+    method: str, path: str, body: object, options: Mapping[str, Any] | None
+) -> tuple[APIRequest, RequestOptions]:
+    """An undocumented endpoint's call, as ``client.post(path, ...)`` describes it."""
+    options = dict(options or {})
+    unknown = set(options) - _HTTP_METHOD_OPTIONS
+    if unknown:
+        raise TypeError(f"unknown request options: {', '.join(sorted(unknown))}")
+    if body is not None and not isinstance(body, Mapping):
+        raise TypeError("body must be a mapping (it is sent as a JSON object)")
+    if not path.startswith("/"):
+        path = "/" + path
+    req = APIRequest(method=method, path=path, json=body)
+    return req, RequestOptions(
+        extra_headers=options.get("headers"),
+        extra_query=options.get("params"),
+        extra_body=options.get("extra_json"),
+        timeout=options.get("timeout", NOT_GIVEN),
+        max_retries=options.get("max_retries", NOT_GIVEN),
+    )
+
+
+def _plain(cast_to: object) -> object:
+    # ``object`` (or ``dict``) asks for the JSON as it is.
+    return Any if cast_to in (object, dict) else cast_to
 
 
 def _query(params: Mapping[str, object]) -> httpx.QueryParams:
@@ -544,23 +736,25 @@ class SyncAPIClient(_ClientBase):
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
+            auth_token=auth_token,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
-        )
+        self._http = http_client or DefaultHttpxClient(timeout=self.timeout)
         # Replace to observe or skip the waits between retries (tests do).
         self._sleep: Callable[[float], None] = time.sleep
 
@@ -568,29 +762,57 @@ class SyncAPIClient(_ClientBase):
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        http_client: httpx.Client | None = None,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connections.
 
-        ``default_headers`` are merged over this client's. Closing the copy
-        leaves the shared connection pool open.
+        ``default_headers`` and ``default_query`` are merged over this
+        client's; ``set_default_headers`` and ``set_default_query`` replace
+        them. Closing the copy leaves the shared connection pool open (unless
+        ``http_client`` gives the copy one of its own, which the caller owns).
         """
-        kwargs = self._options_kwargs(api_key, base_url, timeout, max_retries, default_headers)
-        clone = type(self)(**kwargs, http_client=self._http)
+        kwargs = self._options_kwargs(
+            api_key,
+            auth_token,
+            base_url,
+            timeout,
+            max_retries,
+            default_headers,
+            set_default_headers,
+            default_query,
+            set_default_query,
+        )
+        clone = type(self)(**kwargs, http_client=http_client or self._http)
         clone._sleep = self._sleep
         return clone
 
-    @property
+    copy = with_options
+
     def is_closed(self) -> bool:
+        """Whether this client's connection pool is closed (then every call fails)."""
         return self._http.is_closed
 
     def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
             self._http.close()
+
+    def __del__(self) -> None:
+        # As the official SDK does: a client dropped without ``close()`` still
+        # releases its connections. A half-built client has no ``_http``.
+        if getattr(self, "_owns_http", False) and not self._http.is_closed:
+            try:
+                self._http.close()
+            except Exception:  # noqa: BLE001 - nothing can be reported from __del__
+                pass
 
     def __enter__(self) -> Self:
         return self
@@ -602,6 +824,64 @@ class SyncAPIClient(_ClientBase):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # Undocumented endpoints, as the official SDK spells them: the client's
+    # defaults, retries and errors, with the body parsed as ``cast_to``
+    # (``httpx.Response`` for the response itself, ``object`` for plain JSON).
+    def get(self, path: str, *, cast_to: type[_T], options: Mapping[str, Any] | None = None) -> _T:
+        return self._undocumented("get", path, cast_to, None, options)
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return self._undocumented("post", path, cast_to, body, options)
+
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return self._undocumented("put", path, cast_to, body, options)
+
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return self._undocumented("patch", path, cast_to, body, options)
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return self._undocumented("delete", path, cast_to, body, options)
+
+    def _undocumented(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None,
+        options: Mapping[str, Any] | None,
+    ) -> _T:
+        req, request_options = _raw_call(method, path, body, options)
+        result: _T = self.request(req, cast_to=_plain(cast_to), options=request_options)
+        return result
 
     @overload
     def request(
@@ -668,6 +948,7 @@ class SyncAPIClient(_ClientBase):
             raise TypeError("stream=True needs a stream_spec")
         options = options or _NO_OPTIONS
         raw = raw or raw_response_requested()
+        streamed = streamed_response_requested()
         max_retries = self._max_retries(options)
         # Encoded once: an argument may be a one-shot iterable, and every
         # retry must send the same bytes.
@@ -682,12 +963,18 @@ class SyncAPIClient(_ClientBase):
                 stream=stream,
                 retries_taken=retries_taken,
             )
+            if self._http.is_closed:
+                raise self._closed_error(request)
+            self._log_request(request)
             deadline = _DEADLINE.set(_deadline(request))
             try:
                 response = self._send(request)
+                self._log_response(request, response)
                 if response.is_success and stream:
                     assert stream_spec is not None
                     return self._success_stream(response, stream_spec, raw, retries_taken)
+                if response.is_success and streamed:
+                    return self._success(response, cast_to, True, retries_taken)
                 failure = _read(response)
             except httpx.TransportError as exc:
                 failure = exc
@@ -738,13 +1025,17 @@ class SyncAPIClient(_ClientBase):
         def make() -> Stream[Any] | JSONLDecoder[Any]:
             if isinstance(spec, LineSpec):
                 return JSONLDecoder(response, spec)
-            return Stream(
+            made: Stream[Any] = Stream(
                 response,
                 spec=spec,
                 error_types=config.error_types,
                 status_errors=config.status_errors,
-                secrets=(self.api_key,),
+                secrets=self._secrets(),
             )
+            # The stream reads through this client's pool: a client dropped
+            # while its stream is read must not close the pool under it.
+            made._owner = self
+            return made
 
         if raw:
             return APIResponse(response, parser=make, retries_taken=retries_taken)
@@ -773,48 +1064,79 @@ class AsyncAPIClient(_ClientBase):
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
+            auth_token=auth_token,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
-        )
+        self._http = http_client or DefaultAsyncHttpxClient(timeout=self.timeout)
         self._sleep: Callable[[float], Awaitable[None]] = _async_sleep
 
     def with_options(
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        http_client: httpx.AsyncClient | None = None,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connections."""
-        kwargs = self._options_kwargs(api_key, base_url, timeout, max_retries, default_headers)
-        clone = type(self)(**kwargs, http_client=self._http)
+        kwargs = self._options_kwargs(
+            api_key,
+            auth_token,
+            base_url,
+            timeout,
+            max_retries,
+            default_headers,
+            set_default_headers,
+            default_query,
+            set_default_query,
+        )
+        clone = type(self)(**kwargs, http_client=http_client or self._http)
         clone._sleep = self._sleep
         return clone
 
-    @property
+    copy = with_options
+
     def is_closed(self) -> bool:
+        """Whether this client's connection pool is closed (then every call fails)."""
         return self._http.is_closed
 
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
         if self._owns_http:
             await self._http.aclose()
+
+    def __del__(self) -> None:
+        # Closing needs an event loop; if one is running, close there, as the
+        # official SDK does. Otherwise the pool's own finalisers clean up.
+        if not getattr(self, "_owns_http", False) or self._http.is_closed:
+            return
+        try:
+            import asyncio
+
+            asyncio.get_running_loop().create_task(self._http.aclose())
+        except Exception:  # noqa: BLE001 - no running loop, or one shutting down
+            pass
 
     async def __aenter__(self) -> Self:
         return self
@@ -826,6 +1148,66 @@ class AsyncAPIClient(_ClientBase):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    # Undocumented endpoints, as the official SDK spells them: the client's
+    # defaults, retries and errors, with the body parsed as ``cast_to``
+    # (``httpx.Response`` for the response itself, ``object`` for plain JSON).
+    async def get(
+        self, path: str, *, cast_to: type[_T], options: Mapping[str, Any] | None = None
+    ) -> _T:
+        return await self._undocumented("get", path, cast_to, None, options)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return await self._undocumented("post", path, cast_to, body, options)
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return await self._undocumented("put", path, cast_to, body, options)
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return await self._undocumented("patch", path, cast_to, body, options)
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T:
+        return await self._undocumented("delete", path, cast_to, body, options)
+
+    async def _undocumented(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None,
+        options: Mapping[str, Any] | None,
+    ) -> _T:
+        req, request_options = _raw_call(method, path, body, options)
+        result: _T = await self.request(req, cast_to=_plain(cast_to), options=request_options)
+        return result
 
     @overload
     async def request(
@@ -886,6 +1268,7 @@ class AsyncAPIClient(_ClientBase):
             raise TypeError("stream=True needs a stream_spec")
         options = options or _NO_OPTIONS
         raw = raw or raw_response_requested()
+        streamed = streamed_response_requested()
         max_retries = self._max_retries(options)
         # Encoded once: an argument may be a one-shot iterable, and every
         # retry must send the same bytes.
@@ -900,12 +1283,18 @@ class AsyncAPIClient(_ClientBase):
                 stream=stream,
                 retries_taken=retries_taken,
             )
+            if self._http.is_closed:
+                raise self._closed_error(request)
+            self._log_request(request)
             deadline = _DEADLINE.set(_deadline(request))
             try:
                 response = await self._send(request)
+                self._log_response(request, response)
                 if response.is_success and stream:
                     assert stream_spec is not None
                     return self._success_stream(response, stream_spec, raw, retries_taken)
+                if response.is_success and streamed:
+                    return self._success(response, cast_to, True, retries_taken)
                 failure = await _aread(response)
             except httpx.TransportError as exc:
                 failure = exc
@@ -957,13 +1346,17 @@ class AsyncAPIClient(_ClientBase):
         def make() -> AsyncStream[Any] | AsyncJSONLDecoder[Any]:
             if isinstance(spec, LineSpec):
                 return AsyncJSONLDecoder(response, spec)
-            return AsyncStream(
+            made: AsyncStream[Any] = AsyncStream(
                 response,
                 spec=spec,
                 error_types=config.error_types,
                 status_errors=config.status_errors,
-                secrets=(self.api_key,),
+                secrets=self._secrets(),
             )
+            # The stream reads through this client's pool: a client dropped
+            # while its stream is read must not close the pool under it.
+            made._owner = self
+            return made
 
         if raw:
             return AsyncAPIResponse(response, parser=make, retries_taken=retries_taken)

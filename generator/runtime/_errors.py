@@ -1,17 +1,20 @@
 """Errors raised by the client.
 
-Every failure of an API call is an ``APIError``; the generated ``_exceptions``
-module adds one ``APIStatusError`` subclass per documented status::
+Every error the client raises is a ``ClientError``; every failure of an
+API call is an ``APIError``. The generated ``_exceptions`` module adds one
+``APIStatusError`` subclass per documented status, and exports ``ClientError``
+under the name of the client (``AnthropicError`` for ``Anthropic``, the
+official SDK's name)::
 
-    APIError
-     ├── APIStatusError               the server answered with an error status
-     │    └── BadRequestError, ...    (generated: one per documented status)
-     ├── APIConnectionError           no usable answer arrived
-     │    ├── APITimeoutError
-     │    └── IncompleteStreamError   a stream ended before its terminal event
-     └── APIResponseValidationError   the answer did not parse or fit the model
-
-    MissingAPIKeyError (a ValueError)  raised by the constructor, before any call
+    ClientError
+     ├── APIError
+     │    ├── APIStatusError               the server answered with an error status
+     │    │    └── BadRequestError, ...    (generated: one per documented status)
+     │    ├── APIConnectionError           no usable answer arrived
+     │    │    ├── APITimeoutError
+     │    │    └── IncompleteStreamError   a stream ended before its terminal event
+     │    └── APIResponseValidationError   the answer did not parse or fit the model
+     └── MissingAPIKeyError (also a ValueError): raised by the constructor
 
 ``IncompleteStreamError`` is a connection error because, seen from the client,
 a server that closes cleanly before ``message_stop`` and a proxy that cuts the
@@ -31,6 +34,7 @@ from typing import Iterable, Mapping
 import httpx
 
 __all__ = [
+    "ClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -43,11 +47,15 @@ __all__ = [
 ]
 
 
-class APIError(Exception):
+class ClientError(Exception):
+    """Root of every error this client raises (exported as ``<Client>Error``)."""
+
+
+class APIError(ClientError):
     """Root of every error about an API call.
 
-    ``body`` is the parsed JSON of the response when there was one and it
-    parsed, else ``None``.
+    ``body`` is the parsed JSON of the response when it is JSON, its text when
+    it is not, and ``None`` when there was no body.
     """
 
     message: str
@@ -67,13 +75,14 @@ class APIStatusError(APIError):
     """The server answered with a status the API documents as an error.
 
     ``str(error)`` reads like ``529 overloaded_error: Overloaded (request-id
-    req_01)``. ``error_type`` is the envelope's ``error.type`` when present.
+    req_01)``. ``type`` is the envelope's ``error.type`` when present
+    (``error_type`` is the same value, under the name this client used first).
     """
 
     status_code: int
     request_id: str | None
     response: httpx.Response
-    error_type: str | None
+    type: str | None
 
     def __init__(
         self,
@@ -89,7 +98,11 @@ class APIStatusError(APIError):
         # status is the truthful one there.
         self.status_code = response.status_code if status_code is None else status_code
         self.request_id = response.headers.get("request-id")
-        self.error_type = _error_field(body, "type")
+        self.type = _error_field(body, "type")
+
+    @property
+    def error_type(self) -> str | None:
+        return self.type
 
 
 class APIConnectionError(APIError):
@@ -130,8 +143,8 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
-class MissingAPIKeyError(ValueError):
-    """No API key was passed and its environment variable is unset or empty."""
+class MissingAPIKeyError(ClientError, ValueError):
+    """No credential was passed and its environment variable is unset or empty."""
 
 
 def make_status_error(
@@ -142,8 +155,10 @@ def make_status_error(
 ) -> APIStatusError:
     """The error for a response whose body has already been read.
 
-    An undocumented status gets the plain ``APIStatusError``. ``secrets`` are
-    masked out of the message, in case a proxy echoes a credential back.
+    An undocumented status gets the plain ``APIStatusError``, except that any
+    status from 500 up takes the class of 500 when the table has one (a 502
+    from a proxy is as much a server error as a 500). ``secrets`` are masked
+    out of the message, in case a proxy echoes a credential back.
     """
     try:
         content = response.content
@@ -152,14 +167,19 @@ def make_status_error(
     body = _parse_json(content)
     kind = _error_field(body, "type")
     detail = _error_field(body, "message")
-    if detail is None and body is None:
-        detail = content[:500].decode("utf-8", errors="replace").strip() or None
+    if body is None and content.strip():
+        # An HTML page from a proxy, say: its text is all there is to keep.
+        body = _mask(content.decode("utf-8", errors="replace").strip(), secrets)
+        detail = body[:500]
     head = f"{response.status_code} {kind or response.reason_phrase}".rstrip()
     message = f"{head}: {detail}" if detail else head
     request_id = response.headers.get("request-id")
     if request_id:
         message += f" (request-id {request_id})"
-    cls = status_errors.get(response.status_code, APIStatusError)
+    cls = status_errors.get(response.status_code)
+    if cls is None:
+        server = status_errors.get(500) if response.status_code >= 500 else None
+        cls = server or APIStatusError
     return cls(_mask(message, secrets), response=response, body=body)
 
 

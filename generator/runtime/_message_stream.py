@@ -12,15 +12,25 @@ the models: appending to a ``str`` in a dict is cheap, and the final message is
 validated once, at the end, by the generated ``Message`` model. Tool input
 arrives as JSON text in pieces; it is parsed when its block stops, strictly, so
 a malformed input is reported rather than silently truncated.
+
+Beside the API's own events the helper yields the official SDK's: after a
+``content_block_delta`` comes a ``text``, ``input_json``, ``citation``,
+``thinking`` or ``signature`` event with the delta and the block's state so
+far; ``content_block_stop`` carries the finished ``content_block`` and
+``message_stop`` the final ``message``. ``ping`` never reaches it (the stream
+drops it); an event newer than this client passes through as it arrives.
 """
 
 from __future__ import annotations
 
 import json
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
+    Literal,
+    Union,
+    get_args,
     AsyncGenerator,
     AsyncIterator,
     Awaitable,
@@ -34,6 +44,7 @@ from typing import (
 import httpx
 
 from ._errors import APIResponseValidationError
+from ._models import BaseModel
 from ._response import describe_validation_error, validator
 from ._streaming import AsyncStream, Stream
 
@@ -42,6 +53,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncMessageStream",
+    "CitationEvent",
+    "ContentBlockStopEvent",
+    "InputJsonEvent",
+    "MessageStopEvent",
+    "MessageStreamEvent",
+    "SignatureEvent",
+    "TextEvent",
+    "ThinkingEvent",
     "AsyncMessageStreamManager",
     "MessageAccumulator",
     "MessageStream",
@@ -50,6 +69,8 @@ __all__ = [
 
 _E = TypeVar("_E")
 _M = TypeVar("_M", bound="pydantic.BaseModel")
+_B = TypeVar("_B")
+_T = TypeVar("_T")
 
 _Raw = dict[str, Any]
 
@@ -70,7 +91,9 @@ class MessageAccumulator:
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
         self.message: _Raw | None = None
-        self._tool_json: dict[int, list[str]] = {}  # block index -> pieces of input JSON
+        # block index -> the input JSON so far. One growing string, not a list of
+        # pieces: each ``input_json`` event needs the whole text for its snapshot.
+        self._tool_json: dict[int, str] = {}
 
     def add(self, event: _Raw) -> None:
         kind = event.get("type")
@@ -101,6 +124,37 @@ class MessageAccumulator:
                 self._finish_input(content, index)
         # Anything else (ping, events newer than this client) changes nothing.
 
+    def add_delta(self, index: int, delta: Any) -> _Raw:
+        """Accumulate a ``content_block_delta`` given as its parsed model; the block it changed.
+
+        The helper's path for the events that make up nearly all of a stream:
+        their fields are read off the model the stream already parsed, instead
+        of parsing the JSON a second time into a dict for ``add``.
+        """
+        message = self.message
+        if message is None:
+            raise self._error("content_block_delta event before message_start")
+        content: list[_Raw] = message["content"]
+        try:
+            block = content[index]
+        except IndexError:
+            raise self._error(f"content_block_delta for unknown block {index}") from None
+        kind = getattr(delta, "type", None)
+        if kind == "text_delta":
+            block["text"] = block.get("text", "") + delta.text
+        elif kind == "input_json_delta":
+            self._tool_json[index] = self._tool_json.get(index, "") + delta.partial_json
+        elif kind == "thinking_delta":
+            block["thinking"] = block.get("thinking", "") + delta.thinking
+        elif kind == "signature_delta":
+            block["signature"] = delta.signature
+        elif kind == "citations_delta":
+            citations = block.get("citations")
+            if not isinstance(citations, list):
+                citations = block["citations"] = []
+            citations.append(_dump(delta.citation))
+        return block
+
     def _delta(self, content: list[_Raw], index: int, delta: _Raw) -> None:
         try:
             block = content[index]
@@ -110,7 +164,7 @@ class MessageAccumulator:
         if kind == "text_delta":
             block["text"] = block.get("text", "") + delta["text"]
         elif kind == "input_json_delta":
-            self._tool_json.setdefault(index, []).append(delta["partial_json"])
+            self._tool_json[index] = self._tool_json.get(index, "") + delta["partial_json"]
         elif kind == "thinking_delta":
             block["thinking"] = block.get("thinking", "") + delta["thinking"]
         elif kind == "signature_delta":
@@ -122,10 +176,9 @@ class MessageAccumulator:
             citations.append(delta["citation"])
 
     def _finish_input(self, content: list[_Raw], index: int) -> None:
-        pieces = self._tool_json.pop(index, None)
-        if pieces is None:
+        text = self._tool_json.pop(index, None)
+        if text is None:
             return
-        text = "".join(pieces)
         try:
             content[index]["input"] = json.loads(text) if text.strip() else {}
         except ValueError as exc:
@@ -140,18 +193,21 @@ class MessageAccumulator:
         if not self._tool_json:
             return self.message
         content = list(self.message["content"])
-        for index, pieces in self._tool_json.items():
-            text = "".join(pieces)
-            partial: object = {}
-            if text.strip():
-                from pydantic_core import from_json  # loaded by the models already
-
-                try:
-                    partial = from_json(text, allow_partial=True)
-                except ValueError:
-                    partial = {}
-            content[index] = {**content[index], "input": partial}
+        for index in self._tool_json:
+            content[index] = {**content[index], "input": self.partial_input(index)}
         return {**self.message, "content": content}
+
+    def partial_input(self, index: int) -> object:
+        """The tool input of block ``index`` so far, parsed as far as it goes."""
+        text = self._tool_json.get(index, "")
+        if not text.strip():
+            return {}
+        from pydantic_core import from_json  # loaded by the models already
+
+        try:
+            return from_json(text, allow_partial=True)
+        except ValueError:
+            return {}
 
     def build(self, message_type: type[_M]) -> _M:
         parser = validator(message_type)
@@ -167,6 +223,12 @@ class MessageAccumulator:
         return APIResponseValidationError(
             f"malformed message stream: {message}", response=self._response
         )
+
+
+def _dump(model: Any) -> Any:
+    # What the server sent, with wire names, as the accumulator's dicts hold it.
+    dump = getattr(model, "model_dump", None)
+    return model if dump is None else dump(by_alias=True, exclude_unset=True)
 
 
 def _copy_message(message: _Raw) -> _Raw:
@@ -185,13 +247,87 @@ def _copy_block(block: _Raw) -> _Raw:
     return copied
 
 
-def _text_of(event: _Raw) -> str | None:
-    if event.get("type") == "content_block_delta":
-        delta = event.get("delta")
-        if isinstance(delta, dict) and delta.get("type") == "text_delta":
-            text = delta.get("text")
-            return text if isinstance(text, str) else None
-    return None
+class TextEvent(BaseModel):
+    """A piece of text (``text``) and the whole text of its block so far (``snapshot``)."""
+
+    type: Literal["text"]
+    text: str
+    snapshot: str
+
+
+class CitationEvent(BaseModel):
+    """A citation added to a text block, and all of that block's citations so far."""
+
+    type: Literal["citation"]
+    citation: Any
+    snapshot: list[Any]
+
+
+class ThinkingEvent(BaseModel):
+    """A piece of thinking, and the block's thinking so far."""
+
+    type: Literal["thinking"]
+    thinking: str
+    snapshot: str
+
+
+class SignatureEvent(BaseModel):
+    """The signature of a thinking block."""
+
+    type: Literal["signature"]
+    signature: str
+
+
+class InputJsonEvent(BaseModel):
+    """A piece of a tool's input JSON, and the input so far, parsed as far as it goes."""
+
+    type: Literal["input_json"]
+    partial_json: str
+    snapshot: object
+
+
+class MessageStopEvent(BaseModel, Generic[_M]):
+    """The end of the message, with the whole ``message``."""
+
+    type: Literal["message_stop"]
+    message: _M
+
+
+class ContentBlockStopEvent(BaseModel, Generic[_B]):
+    """The end of content block ``index``, with the finished ``content_block``."""
+
+    type: Literal["content_block_stop"]
+    index: int
+    content_block: _B
+
+
+MessageStreamEvent = Union[
+    _E,
+    TextEvent,
+    CitationEvent,
+    ThinkingEvent,
+    SignatureEvent,
+    InputJsonEvent,
+    MessageStopEvent[_M],
+    ContentBlockStopEvent[_B],
+]
+"""What the helper yields: the API's events (``_E``, without ``ping`` and the two
+stop events) and the helper's own, which the ``type`` tells apart."""
+
+
+def _make(cls: type[_T], fields: dict[str, Any]) -> _T:
+    # What ``model_construct`` does, without its per-call bookkeeping: these
+    # values come from parsed events, so there is nothing to validate. One
+    # event of this kind is made for nearly every event of the stream.
+    made = cls.__new__(cls)
+    _set(made, "__dict__", fields)
+    _set(made, "__pydantic_fields_set__", set(fields))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made
+
+
+_set = object.__setattr__
 
 
 def _final_text(message: _Raw) -> str:
@@ -203,12 +339,14 @@ def _final_text(message: _Raw) -> str:
     return "".join(texts)
 
 
-class _MessageStreamBase(Generic[_E, _M]):
+class _MessageStreamBase(Generic[_E, _M, _B]):
     def __init__(self, response: httpx.Response, message_type: type[_M]) -> None:
         self.response = response
         self._message_type = message_type
         self._accumulator = MessageAccumulator(response)
         self._final: _M | None = None
+        self._citations: dict[int, list[Any]] = {}
+        self._block_parser: Any = None
 
     @property
     def request_id(self) -> str | None:
@@ -225,38 +363,117 @@ class _MessageStreamBase(Generic[_E, _M]):
             self._final = self._accumulator.build(self._message_type)
         return self._final
 
+    def _events(self, event: Any) -> tuple[Any, ...]:
+        """The events to hand out for one API event, after accumulating it."""
+        kind = getattr(event, "type", None)
+        if kind == "content_block_delta":
+            delta = event.delta
+            if getattr(delta, "type", None) == "text_delta":
+                # Most of a stream: accumulated and answered here, in one call.
+                message = self._accumulator.message
+                index = event.index
+                if message is not None and 0 <= index < len(message["content"]):
+                    block = message["content"][index]
+                    text = delta.text
+                    snapshot = block["text"] = block.get("text", "") + text
+                    fields = {"type": "text", "text": text, "snapshot": snapshot}
+                    return (event, _make(TextEvent, fields))
+            if isinstance(delta, dict):  # an event model that keeps its delta as JSON
+                delta = SimpleNamespace(**delta)
+            block = self._accumulator.add_delta(event.index, delta)
+            extra = self._delta_event(event.index, delta, block)
+            return (event,) if extra is None else (event, extra)
+        self._accumulator.add(_dump(event))
+        if kind == "content_block_stop":
+            index = event.index
+            fields = {"type": kind, "index": index, "content_block": self._block(index)}
+            return (_make(ContentBlockStopEvent, fields),)
+        if kind == "message_stop":
+            return (_make(MessageStopEvent, {"type": kind, "message": self._final_message()}),)
+        return (event,)
 
-class MessageStream(_MessageStreamBase[_E, _M]):
+    def _delta_event(self, index: int, delta: Any, block: _Raw) -> Any:
+        kind = getattr(delta, "type", None)
+        if kind == "text_delta":
+            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": block["text"]})
+        if kind == "input_json_delta":
+            return _make(
+                InputJsonEvent,
+                {
+                    "type": "input_json",
+                    "partial_json": delta.partial_json,
+                    "snapshot": self._accumulator.partial_input(index),
+                },
+            )
+        if kind == "thinking_delta":
+            return _make(
+                ThinkingEvent,
+                {"type": "thinking", "thinking": delta.thinking, "snapshot": block["thinking"]},
+            )
+        if kind == "signature_delta":
+            return _make(SignatureEvent, {"type": "signature", "signature": delta.signature})
+        if kind == "citations_delta":
+            seen = self._citations.setdefault(index, [])
+            seen.append(delta.citation)
+            return _make(
+                CitationEvent,
+                {"type": "citation", "citation": delta.citation, "snapshot": list(seen)},
+            )
+        return None
+
+    def _block(self, index: int) -> Any:
+        """Content block ``index`` as a model of the message's own block type."""
+        block = self._accumulator.message["content"][index]  # type: ignore[index]
+        if self._block_parser is None:
+            self._block_parser = _block_validator(self._message_type)
+        if self._block_parser is False:
+            return block
+        try:
+            return self._block_parser.validate_python(block)
+        except self._block_parser.error as exc:
+            raise APIResponseValidationError(
+                describe_validation_error(exc, "content block"), response=self.response
+            ) from exc
+
+
+def _block_validator(message_type: type[Any]) -> Any:
+    # The item type of the message's ``content`` list; False when the model has none.
+    validator(message_type)  # builds a deferred model, so its fields are resolved
+    field = getattr(message_type, "model_fields", {}).get("content")
+    args = get_args(field.annotation) if field is not None else ()
+    return validator(args[0]) if args else False
+
+
+class MessageStream(_MessageStreamBase[_E, _M, _B]):
     """The events of one streamed message, accumulated as they pass.
 
     ``for event in stream``, ``stream.text_stream`` and ``get_final_message()``
     share one position: each continues where the others stopped.
     """
 
-    def __init__(self, stream: Stream[_E], *, message_type: type[_M]) -> None:
+    def __init__(self, stream: Stream[Any], *, message_type: type[_M]) -> None:
         super().__init__(stream.response, message_type)
         self._stream = stream
         self._iterator = self._accumulate()
 
-    def _accumulate(self) -> Generator[tuple[_E, _Raw], None, None]:
-        for event, raw in self._stream._iter_pairs():
-            self._accumulator.add(raw)
-            yield event, raw
+    def _accumulate(self) -> Generator[Any, None, None]:
+        events = self._events
+        for event in self._stream:
+            yield from events(event)
 
-    def __iter__(self) -> Iterator[_E]:
-        for event, _ in self._iterator:
-            yield event
+    def __iter__(self) -> Iterator[MessageStreamEvent[_E, _M, _B]]:
+        return self._iterator
 
-    def __next__(self) -> _E:
-        return next(self._iterator)[0]
+    def __next__(self) -> MessageStreamEvent[_E, _M, _B]:
+        event: MessageStreamEvent[_E, _M, _B] = next(self._iterator)
+        return event
 
     @property
     def text_stream(self) -> Iterator[str]:
         """The text deltas, as they arrive."""
-        for _, raw in self._iterator:
-            text = _text_of(raw)
-            if text is not None:
-                yield text
+        for event in self._iterator:
+            if event.type == "text":
+                yield event.text
 
     def until_done(self) -> None:
         for _ in self._iterator:
@@ -277,7 +494,7 @@ class MessageStream(_MessageStreamBase[_E, _M]):
         self._iterator.close()
         self._stream.close()
 
-    def __enter__(self) -> MessageStream[_E, _M]:
+    def __enter__(self) -> MessageStream[_E, _M, _B]:
         return self
 
     def __exit__(
@@ -289,15 +506,15 @@ class MessageStream(_MessageStreamBase[_E, _M]):
         self.close()
 
 
-class MessageStreamManager(Generic[_E, _M]):
+class MessageStreamManager(Generic[_E, _M, _B]):
     """What ``client.messages.stream(...)`` returns: the request starts on ``with``."""
 
-    def __init__(self, api_request: Callable[[], Stream[_E]], *, message_type: type[_M]) -> None:
+    def __init__(self, api_request: Callable[[], Stream[Any]], *, message_type: type[_M]) -> None:
         self._api_request = api_request
         self._message_type = message_type
-        self._stream: MessageStream[_E, _M] | None = None
+        self._stream: MessageStream[_E, _M, _B] | None = None
 
-    def __enter__(self) -> MessageStream[_E, _M]:
+    def __enter__(self) -> MessageStream[_E, _M, _B]:
         self._stream = MessageStream(self._api_request(), message_type=self._message_type)
         return self._stream
 
@@ -311,32 +528,32 @@ class MessageStreamManager(Generic[_E, _M]):
             self._stream.close()
 
 
-class AsyncMessageStream(_MessageStreamBase[_E, _M]):
+class AsyncMessageStream(_MessageStreamBase[_E, _M, _B]):
     """The async twin of ``MessageStream``."""
 
-    def __init__(self, stream: AsyncStream[_E], *, message_type: type[_M]) -> None:
+    def __init__(self, stream: AsyncStream[Any], *, message_type: type[_M]) -> None:
         super().__init__(stream.response, message_type)
         self._stream = stream
         self._iterator = self._accumulate()
 
-    async def _accumulate(self) -> AsyncGenerator[tuple[_E, _Raw], None]:
-        async for event, raw in self._stream._iter_pairs():
-            self._accumulator.add(raw)
-            yield event, raw
+    async def _accumulate(self) -> AsyncGenerator[Any, None]:
+        events = self._events
+        async for event in self._stream:
+            for item in events(event):
+                yield item
 
-    async def __aiter__(self) -> AsyncIterator[_E]:
-        async for event, _ in self._iterator:
-            yield event
+    def __aiter__(self) -> AsyncIterator[MessageStreamEvent[_E, _M, _B]]:
+        return self._iterator
 
-    async def __anext__(self) -> _E:
-        return (await self._iterator.__anext__())[0]
+    async def __anext__(self) -> MessageStreamEvent[_E, _M, _B]:
+        event: MessageStreamEvent[_E, _M, _B] = await self._iterator.__anext__()
+        return event
 
     @property
     async def text_stream(self) -> AsyncIterator[str]:
-        async for _, raw in self._iterator:
-            text = _text_of(raw)
-            if text is not None:
-                yield text
+        async for event in self._iterator:
+            if event.type == "text":
+                yield event.text
 
     async def until_done(self) -> None:
         async for _ in self._iterator:
@@ -355,7 +572,7 @@ class AsyncMessageStream(_MessageStreamBase[_E, _M]):
         await self._iterator.aclose()
         await self._stream.close()
 
-    async def __aenter__(self) -> AsyncMessageStream[_E, _M]:
+    async def __aenter__(self) -> AsyncMessageStream[_E, _M, _B]:
         return self
 
     async def __aexit__(
@@ -367,17 +584,17 @@ class AsyncMessageStream(_MessageStreamBase[_E, _M]):
         await self.close()
 
 
-class AsyncMessageStreamManager(Generic[_E, _M]):
+class AsyncMessageStreamManager(Generic[_E, _M, _B]):
     """What the async ``client.messages.stream(...)`` returns; use ``async with``."""
 
     def __init__(
-        self, api_request: Callable[[], Awaitable[AsyncStream[_E]]], *, message_type: type[_M]
+        self, api_request: Callable[[], Awaitable[AsyncStream[Any]]], *, message_type: type[_M]
     ) -> None:
         self._api_request = api_request
         self._message_type = message_type
-        self._stream: AsyncMessageStream[_E, _M] | None = None
+        self._stream: AsyncMessageStream[_E, _M, _B] | None = None
 
-    async def __aenter__(self) -> AsyncMessageStream[_E, _M]:
+    async def __aenter__(self) -> AsyncMessageStream[_E, _M, _B]:
         stream = await self._api_request()
         self._stream = AsyncMessageStream(stream, message_type=self._message_type)
         return self._stream

@@ -30,7 +30,7 @@ UnknownContentBlock)``, or a ``str`` outside the ``Literal``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 import pydantic
 from pydantic import ConfigDict, GetCoreSchemaHandler
@@ -47,12 +47,63 @@ class BaseModel(pydantic.BaseModel):
         extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
     )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-compatible data, with wire names and unknown fields."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if TYPE_CHECKING:
+        # Set on the top-level object of a response (``message._request_id``),
+        # never on the objects inside it; the name is the official SDK's.
+        _request_id: str | None
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=True)
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, Any]:
+        """The model as a dict, with wire names and unknown fields.
+
+        ``exclude_unset`` (the default) keeps only what the server sent;
+        ``mode="json"`` makes every value JSON-compatible.
+        """
+        return self.model_dump(
+            mode=mode,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str:
+        """The model as JSON text, with the same choices as ``to_dict``."""
+        return self.model_dump_json(
+            indent=indent,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+
+    def __str__(self) -> str:
+        # ``Message(id='msg_01', ...)``, as the official SDK prints it; pydantic's
+        # own ``str`` leaves out the class name.
+        fields = ", ".join(
+            repr(value) if name is None else f"{name}={value!r}"
+            for name, value in self.__repr_args__()
+        )
+        return f"{type(self).__name__}({fields})"
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,33 @@ parameter to every generated method. It does so through a context variable
 set only for the duration of the wrapped call: a context variable is private to
 its thread and to its asyncio task, so concurrent calls cannot see each
 other's flag, and it is reset even when the call raises.
+
+``with_streaming_response`` works the same way with a second flag: the body
+is left unread until the caller reads or iterates it, inside a ``with`` block
+that releases the connection.
+
+A parsed model carries the response's request id as ``_request_id``, as in the
+official SDK (the top-level object only).
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from contextvars import ContextVar
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generic, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generic,
+    Iterator,
+    TypeVar,
+    cast,
+)
 
 import httpx
 from typing_extensions import ParamSpec, Self, TypeGuard
@@ -34,11 +52,16 @@ if TYPE_CHECKING:
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
+    "AsyncStreamedAPIResponse",
+    "StreamedAPIResponse",
     "Validator",
     "async_to_raw_response_wrapper",
     "parse_body",
     "raw_response_requested",
+    "streamed_response_requested",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "type_adapter",
     "validator",
 ]
@@ -48,6 +71,7 @@ _B = TypeVar("_B")
 _P = ParamSpec("_P")
 
 _RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response_requested", default=False)
+_STREAMED_RESPONSE: ContextVar[bool] = ContextVar("streamed_response_requested", default=False)
 
 # Keyed by id(): annotated unions carrying dict metadata are not hashable. The
 # type is stored next to its adapter so the id cannot be reused while cached.
@@ -153,11 +177,20 @@ def parse_body(content: bytes, cast_to: object, response: httpx.Response) -> Any
         return response
     parser = validator(cast_to)
     try:
-        return parser.validate_json(content)
+        parsed = parser.validate_json(content)
     except parser.error as exc:
         raise APIResponseValidationError(
             describe_validation_error(exc, cast_to), response=response, body=_json_or_none(content)
         ) from exc
+    set_request_id(parsed, response)
+    return parsed
+
+
+def set_request_id(parsed: object, response: httpx.Response) -> None:
+    """Give a parsed model its ``_request_id`` (not an item of a list: the SDK does not)."""
+    if isinstance(getattr(type(parsed), "__pydantic_fields__", None), dict):
+        # Not a field: set beside them, so dumping the model leaves it out.
+        object.__setattr__(parsed, "_request_id", response.headers.get("request-id"))
 
 
 def describe_validation_error(exc: pydantic.ValidationError, target: object) -> str:
@@ -212,6 +245,31 @@ class _ResponseBase(Generic[_T]):
     @property
     def url(self) -> httpx.URL:
         return self.http_response.url
+
+    @property
+    def http_request(self) -> httpx.Request:
+        return self.http_response.request
+
+    @property
+    def method(self) -> str:
+        return self.http_response.request.method
+
+    @property
+    def http_version(self) -> str:
+        return self.http_response.http_version
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """Time from sending the request to reading the end of the response."""
+        return self.http_response.elapsed
+
+    @property
+    def is_closed(self) -> bool:
+        return self.http_response.is_closed
+
+    def json(self) -> object:
+        parsed: object = json.loads(self.http_response.content)
+        return parsed
 
     @property
     def content(self) -> bytes:
@@ -319,3 +377,171 @@ def _checked(result: object, expected: type[_R], func: object) -> _R:
         name = getattr(func, "__qualname__", repr(func))
         raise TypeError(f"{name} did not return a raw response; it must send exactly one request")
     return result
+
+
+class _StreamedBase(Generic[_T]):
+    def __init__(self, raw: _ResponseBase[_T]) -> None:
+        self._raw = raw
+        self.http_response = raw.http_response
+        self.retries_taken = raw.retries_taken
+
+    status_code = property(lambda self: self._raw.status_code)
+    headers = property(lambda self: self._raw.headers)
+    request_id = property(lambda self: self._raw.request_id)
+    url = property(lambda self: self._raw.url)
+    http_request = property(lambda self: self._raw.http_request)
+    method = property(lambda self: self._raw.method)
+    http_version = property(lambda self: self._raw.http_version)
+    elapsed = property(lambda self: self._raw.elapsed)
+    is_closed = property(lambda self: self._raw.is_closed)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] {self.method} {self.url}>"
+
+
+class StreamedAPIResponse(_StreamedBase[_T]):
+    """What ``with_streaming_response`` methods give inside their ``with`` block.
+
+    The body is read only when asked for: ``read()``, ``text()``, ``json()``,
+    ``parse()``, or piece by piece with ``iter_bytes()``, ``iter_text()`` and
+    ``iter_lines()``.
+    """
+
+    def read(self) -> bytes:
+        return self.http_response.read()
+
+    def text(self) -> str:
+        self.read()
+        return self.http_response.text
+
+    def json(self) -> object:
+        self.read()
+        return self._raw.json()
+
+    def parse(self) -> _T:
+        self.read()
+        return self._raw.parse()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        return self.http_response.iter_bytes(chunk_size)
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        return self.http_response.iter_text(chunk_size)
+
+    def iter_lines(self) -> Iterator[str]:
+        return self.http_response.iter_lines()
+
+    def close(self) -> None:
+        self.http_response.close()
+
+
+class AsyncStreamedAPIResponse(_StreamedBase[_T]):
+    """The async twin of ``StreamedAPIResponse``: its reads are awaited."""
+
+    async def read(self) -> bytes:
+        return await self.http_response.aread()
+
+    async def text(self) -> str:
+        await self.read()
+        return self.http_response.text
+
+    async def json(self) -> object:
+        await self.read()
+        return self._raw.json()
+
+    async def parse(self) -> _T:
+        await self.read()
+        return self._raw.parse()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        return self.http_response.aiter_bytes(chunk_size)
+
+    def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        return self.http_response.aiter_text(chunk_size)
+
+    def iter_lines(self) -> AsyncIterator[str]:
+        return self.http_response.aiter_lines()
+
+    async def close(self) -> None:
+        await self.http_response.aclose()
+
+
+class StreamedResponseManager(Generic[_T]):
+    """``with method(...) as response:`` sends the request and closes the response."""
+
+    def __init__(self, call: Callable[[], APIResponse[_T]]) -> None:
+        self._call = call
+        self._response: StreamedAPIResponse[_T] | None = None
+
+    def __enter__(self) -> StreamedAPIResponse[_T]:
+        token = _STREAMED_RESPONSE.set(True)
+        try:
+            self._response = StreamedAPIResponse(self._call())
+        finally:
+            _STREAMED_RESPONSE.reset(token)
+        return self._response
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            self._response.close()
+
+
+class AsyncStreamedResponseManager(Generic[_T]):
+    """The async twin of ``StreamedResponseManager``; use ``async with``."""
+
+    def __init__(self, call: Callable[[], Awaitable[AsyncAPIResponse[_T]]]) -> None:
+        self._call = call
+        self._response: AsyncStreamedAPIResponse[_T] | None = None
+
+    async def __aenter__(self) -> AsyncStreamedAPIResponse[_T]:
+        token = _STREAMED_RESPONSE.set(True)
+        try:
+            self._response = AsyncStreamedAPIResponse(await self._call())
+        finally:
+            _STREAMED_RESPONSE.reset(token)
+        return self._response
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            await self._response.close()
+
+
+def streamed_response_requested() -> bool:
+    """Whether the current call runs inside a ``with_streaming_response`` wrapper."""
+    return _STREAMED_RESPONSE.get()
+
+
+def to_streamed_response_wrapper(
+    func: Callable[_P, _T],
+) -> Callable[_P, StreamedResponseManager[_T]]:
+    """``func``, returning a context manager around its unread response."""
+    raw = to_raw_response_wrapper(func)
+
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> StreamedResponseManager[_T]:
+        return StreamedResponseManager(lambda: raw(*args, **kwargs))
+
+    return wrapped
+
+
+def async_to_streamed_response_wrapper(
+    func: Callable[_P, Awaitable[_T]],
+) -> Callable[_P, AsyncStreamedResponseManager[_T]]:
+    """The async twin of ``to_streamed_response_wrapper``."""
+    raw = async_to_raw_response_wrapper(func)
+
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncStreamedResponseManager[_T]:
+        return AsyncStreamedResponseManager(lambda: raw(*args, **kwargs))
+
+    return wrapped

@@ -95,6 +95,25 @@ class SSEDecoder:
         """
         if not chunk:
             return []
+        if (
+            chunk[-2:] == b"\n\n"
+            and chunk[:7] == b"event: "
+            and chunk.count(b"\n") == 3
+            and not self._partial
+            and self._data is None
+            and self._event is None
+            and not self._skip_lf
+            and not self._first_line
+            and b"\r" not in chunk
+        ):
+            # The shape a live stream sends in each chunk: one whole event, an
+            # ``event:`` line and one ``data:`` line. Read in a few C calls; it
+            # gives what the loop below would.
+            end = chunk.index(b"\n")
+            if chunk[end + 1 : end + 7] == b"data: ":
+                named = chunk[7:end].decode("utf-8", errors="replace")
+                payload = chunk[end + 7 : -2].decode("utf-8", errors="replace")
+                return [(payload, named or None, self._last_id, self._retry)]
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
@@ -164,7 +183,10 @@ class StreamSpec(Generic[_T]):
     event union); write ``StreamSpec[RawMessageStreamEvent](event_type=...)``
     since a union cannot be inferred from a value. Events named in
     ``known_events``, or every event if it is ``None``, are parsed and
-    yielded; others (``ping``, events newer than the client) are skipped.
+    yielded; others are skipped, and so are the keep-alive events named in
+    ``skip_events`` (``ping``), which carry nothing for the caller. An event
+    newer than the client is not skipped by default: it parses as the
+    union's fallback (``UnknownVariant``), so its data is not lost.
     An event without an ``event:`` line takes its name from the
     ``name_field`` of its data (``None``: it stays unnamed).
     """
@@ -174,6 +196,7 @@ class StreamSpec(Generic[_T]):
     error_event: str = "error"
     known_events: frozenset[str] | None = None
     name_field: str | None = "type"
+    skip_events: frozenset[str] = frozenset({"ping"})
 
 
 def describe_event_error(exc: pydantic.ValidationError, event: object) -> str:
@@ -241,6 +264,7 @@ class _StreamBase(Generic[_T]):
         self._closed = False
         self._count = 0
         self._done = False
+        self._owner: object = None  # the client that made it, kept alive with it
 
     @property
     def request_id(self) -> str | None:
@@ -252,25 +276,24 @@ class _StreamBase(Generic[_T]):
             raise RuntimeError("a stream can be iterated only once")
         self._started = True
 
-    def _items(self, events: Iterable[tuple[str, Any, Any, Any]], pairs: bool) -> Iterator[Any]:
+    def _items(self, events: Iterable[tuple[str, Any, Any, Any]]) -> Iterator[Any]:
         """The parsed items of ``events`` (from ``SSEDecoder.decode``); raises for an error event.
 
-        Stops after the terminal event. ``pairs``: each item is the parsed
-        event with the JSON object it came from. Every event of every stream
-        passes through this loop, so the common case (a named event that
-        parses) costs no call of ours.
+        Stops after the terminal event. Every event of every stream passes
+        through this loop, so the common case (a named event that parses)
+        costs no call of ours.
         """
         spec = self._spec
         known, error, terminal = spec.known_events, spec.error_event, spec.terminal_event
-        # ``_parse_pair`` reports its own failures; only the fast schema's reach the handler.
-        parse = self._parse_pair if pairs else self._validator.fast.validate_json
+        skip = spec.skip_events
+        parse = self._validator.fast.validate_json
         invalid = self._validator.error
         for data, name, _, _ in events:
             if name is None:
                 name = self._name_in_data(data)
             if name == error:
                 raise self._stream_error(data)
-            if known is not None and name is not None and name not in known:
+            if name in skip or (known is not None and name is not None and name not in known):
                 continue
             try:
                 item = parse(data)
@@ -313,18 +336,6 @@ class _StreamBase(Generic[_T]):
             except self._validator.error as lenient_exc:
                 exc = lenient_exc
         raise self._invalid(exc, data) from exc
-
-    def _parse_pair(self, data: str) -> tuple[_T, dict[str, Any]]:
-        raw = self._json(data)
-        if not isinstance(raw, dict):
-            raise APIResponseValidationError(
-                f"stream event is not a JSON object: {data[:200]!r}", response=self.response
-            )
-        try:
-            parsed: _T = self._validator.validate_python(raw)
-        except self._validator.error as exc:
-            raise self._invalid(exc, data) from exc
-        return parsed, raw
 
     def _json(self, data: str) -> object:
         try:
@@ -370,13 +381,9 @@ class Stream(_StreamBase[_T]):
     """
 
     def __iter__(self) -> Iterator[_T]:
-        return self._run(pairs=False)
+        return self._run()
 
-    def _iter_pairs(self) -> Iterator[tuple[_T, dict[str, Any]]]:
-        """Each event with the JSON object it was parsed from (for accumulators)."""
-        return self._run(pairs=True)
-
-    def _run(self, pairs: bool) -> Generator[Any, None, None]:
+    def _run(self) -> Generator[Any, None, None]:
         self._claim()
         decoder = SSEDecoder()
         response = self.response
@@ -393,7 +400,7 @@ class Stream(_StreamBase[_T]):
                     # After the terminal event the rest is read and ignored, so
                     # the connection can go back to the pool.
                     if not self._done:
-                        yield from self._items(decoder.decode(chunk), pairs)
+                        yield from self._items(decoder.decode(chunk))
             except httpx.StreamClosed:
                 if not self._closed:
                     raise
@@ -433,12 +440,9 @@ class AsyncStream(_StreamBase[_T]):
     """
 
     def __aiter__(self) -> AsyncIterator[_T]:
-        return self._run(pairs=False)
+        return self._run()
 
-    def _iter_pairs(self) -> AsyncIterator[tuple[_T, dict[str, Any]]]:
-        return self._run(pairs=True)
-
-    async def _run(self, pairs: bool) -> AsyncGenerator[Any, None]:
+    async def _run(self) -> AsyncGenerator[Any, None]:
         self._claim()
         decoder = SSEDecoder()
         response = self.response
@@ -450,7 +454,7 @@ class AsyncStream(_StreamBase[_T]):
             try:
                 async for chunk in chunks:
                     if not self._done:
-                        for item in self._items(decoder.decode(chunk), pairs):
+                        for item in self._items(decoder.decode(chunk)):
                             yield item
             except httpx.StreamClosed:
                 if not self._closed:

@@ -5,6 +5,10 @@ Two sentinels keep three states apart that ``None`` alone cannot:
 - ``NOT_GIVEN``: the caller said nothing, so the default applies;
 - ``None``: a real value (``timeout=None`` means "no timeout", not "default");
 - ``OMIT``: remove something the client would otherwise send (a default header).
+
+``not_given`` and ``omit`` are the same two objects under the names the
+official SDK uses; ``Omit`` is a kind of ``NotGiven``, so ``omit`` passed for a
+method's parameter leaves it out, as it does there.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, Mapping, TypeVar, Union
 
 import httpx
-from typing_extensions import TypeAlias, TypeIs, override
+from typing_extensions import Self, TypeAlias, TypeIs, override
 
 __all__ = [
     "APIRequest",
@@ -23,6 +27,8 @@ __all__ = [
     "NotGiven",
     "OMIT",
     "Omit",
+    "not_given",
+    "omit",
     "Query",
     "RequestOptions",
     "Timeout",
@@ -47,11 +53,15 @@ class NotGiven:
 
     _instance: NotGiven | None = None
 
-    def __new__(cls) -> NotGiven:
-        # One instance, so identity checks and pickling round-trips agree.
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __new__(cls) -> Self:
+        # One instance per class, so identity checks and pickling round-trips
+        # agree. Read from the class's own namespace: ``Omit`` inherits the
+        # attribute, not the instance.
+        instance = cls.__dict__.get("_instance")
+        if instance is None:
+            instance = super().__new__(cls)
+            cls._instance = instance
+        return instance
 
     def __bool__(self) -> Literal[False]:
         return False
@@ -65,25 +75,19 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+not_given: Final = NOT_GIVEN
 
 
-class Omit:
+class Omit(NotGiven):
     """The type of ``OMIT``: remove a value the client would otherwise send.
 
     ``extra_headers={"anthropic-version": OMIT}`` drops that default header
     from the request, which neither ``None`` (ambiguous) nor ``NOT_GIVEN``
-    ("keep the default") can say.
+    ("keep the default") can say. As a method's argument it is simply not
+    given.
     """
 
     _instance: Omit | None = None
-
-    def __new__(cls) -> Omit:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
 
     @override
     def __repr__(self) -> str:
@@ -94,6 +98,7 @@ class Omit:
 
 
 OMIT: Final = Omit()
+omit: Final = OMIT
 
 Timeout: TypeAlias = Union[float, httpx.Timeout, None]
 """Seconds for every phase, an ``httpx.Timeout`` per phase, or ``None`` for none."""
@@ -127,6 +132,10 @@ class APIRequest:
     itself carry a path prefix). ``json`` is the body, or ``None`` for no body;
     ``content_type`` says how it goes on the wire (JSON, or a form whose nested
     objects and lists are spelled ``a[b]=1`` and ``a[0]=1``).
+
+    ``fixed_headers`` are the constants the API asks for on this operation
+    (``anthropic-version``); the client's ``default_headers`` override them.
+    ``headers`` come from the call's own arguments and override both.
     """
 
     method: str
@@ -135,6 +144,7 @@ class APIRequest:
     headers: Headers = field(default_factory=dict)
     json: Mapping[str, object] | None = None
     content_type: str = "application/json"
+    fixed_headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven] | None) -> dict[str, _V]:

@@ -14,7 +14,14 @@ from typing_extensions import Self
 from ._streaming import AsyncStream, Stream, StreamSpec
 from ._types import APIRequest, NotGiven, RequestOptions, Timeout
 
-__all__ = ["AsyncAPIClient", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "SyncAPIClient"]
+__all__ = [
+    "AsyncAPIClient",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+    "SyncAPIClient",
+]
 
 _T = TypeVar("_T")
 _E = TypeVar("_E")
@@ -28,6 +35,24 @@ class _ClientBase:
     max_retries: int
     @property
     def api_key(self) -> str: ...
+    @property
+    def auth_token(self) -> str | None: ...
+    @property
+    def default_headers(self) -> dict[str, str]: ...
+    @property
+    def default_query(self) -> dict[str, object]: ...
+    def is_closed(self) -> bool:
+        """Whether this client's connection pool is closed (then every call fails)."""
+
+class DefaultHttpxClient(httpx.Client):
+    """An ``httpx.Client`` with this client's defaults (timeout, pool size, redirects)."""
+
+    def __init__(self, **kwargs: Any) -> None: ...
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """The async twin of ``DefaultHttpxClient``."""
+
+    def __init__(self, **kwargs: Any) -> None: ...
 
 class SyncAPIClient(_ClientBase):
     """Base of the generated synchronous client."""
@@ -36,25 +61,46 @@ class SyncAPIClient(_ClientBase):
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = ...,
         max_retries: int = ...,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None: ...
     def with_options(
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = ...,
+        http_client: httpx.Client | None = None,
         max_retries: int | NotGiven = ...,
         default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connections."""
 
-    @property
-    def is_closed(self) -> bool: ...
+    def copy(
+        self,
+        *,
+        api_key: str | None = None,
+        auth_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = ...,
+        http_client: httpx.Client | None = None,
+        max_retries: int | NotGiven = ...,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """The same as ``with_options``."""
+
     def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
 
@@ -65,6 +111,41 @@ class SyncAPIClient(_ClientBase):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+    def get(self, path: str, *, cast_to: type[_T], options: Mapping[str, Any] | None = None) -> _T:
+        """An undocumented endpoint, with this client's defaults, retries and errors."""
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
     @overload
     def request(
         self,
@@ -117,25 +198,46 @@ class AsyncAPIClient(_ClientBase):
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = ...,
         max_retries: int = ...,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None: ...
     def with_options(
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = ...,
+        http_client: httpx.AsyncClient | None = None,
         max_retries: int | NotGiven = ...,
         default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connections."""
 
-    @property
-    def is_closed(self) -> bool: ...
+    def copy(
+        self,
+        *,
+        api_key: str | None = None,
+        auth_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = ...,
+        http_client: httpx.AsyncClient | None = None,
+        max_retries: int | NotGiven = ...,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """The same as ``with_options``."""
+
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in by the caller."""
 
@@ -146,6 +248,43 @@ class AsyncAPIClient(_ClientBase):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+    async def get(
+        self, path: str, *, cast_to: type[_T], options: Mapping[str, Any] | None = None
+    ) -> _T:
+        """An undocumented endpoint, with this client's defaults, retries and errors."""
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Mapping[str, object] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> _T: ...
     @overload
     async def request(
         self,

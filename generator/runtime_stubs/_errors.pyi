@@ -3,6 +3,7 @@
 import httpx
 
 __all__ = [
+    "ClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -12,7 +13,10 @@ __all__ = [
     "MissingAPIKeyError",
 ]
 
-class APIError(Exception):
+class ClientError(Exception):
+    """Root of every error this client raises."""
+
+class APIError(ClientError):
     """Root of every error about an API call."""
 
     message: str
@@ -28,7 +32,9 @@ class APIStatusError(APIError):
     status_code: int
     request_id: str | None
     response: httpx.Response
-    error_type: str | None
+    type: str | None
+    @property
+    def error_type(self) -> str | None: ...
     def __init__(
         self,
         message: str,
@@ -63,5 +69,5 @@ class APIResponseValidationError(APIError):
         self, message: str, *, response: httpx.Response, body: object | None = None
     ) -> None: ...
 
-class MissingAPIKeyError(ValueError):
-    """No API key was passed and its environment variable is unset or empty."""
+class MissingAPIKeyError(ClientError, ValueError):
+    """No credential was passed and its environment variable is unset or empty."""

@@ -19,10 +19,31 @@ class BaseModel:
     def model_extra(self) -> dict[str, Any] | None: ...
     @property
     def model_fields_set(self) -> set[str]: ...
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-compatible data, with wire names and unknown fields."""
+    _request_id: str | None
+    """The request id of the response this object is the top level of."""
 
-    def to_json(self, *, indent: int | None = 2) -> str: ...
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, Any]:
+        """The model as a dict, with wire names and unknown fields."""
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str: ...
     def model_dump(
         self,
         *,

@@ -40,6 +40,8 @@ class StreamSpec(Generic[_T]):
     def known_events(self) -> frozenset[str] | None: ...
     @property
     def name_field(self) -> str | None: ...
+    @property
+    def skip_events(self) -> frozenset[str]: ...
     def __init__(
         self,
         event_type: Any,
@@ -47,6 +49,7 @@ class StreamSpec(Generic[_T]):
         error_event: str = "error",
         known_events: frozenset[str] | None = None,
         name_field: str | None = "type",
+        skip_events: frozenset[str] = ...,
     ) -> None: ...
 
 class Stream(Generic[_T]):

@@ -17,6 +17,8 @@ __all__ = [
     "RequestOptions",
     "Timeout",
     "is_given",
+    "not_given",
+    "omit",
     "strip_not_given",
 ]
 
@@ -28,13 +30,13 @@ class NotGiven:
     def __bool__(self) -> Literal[False]: ...
 
 NOT_GIVEN: Final[NotGiven]
+not_given: Final[NotGiven]
 
-class Omit:
+class Omit(NotGiven):
     """The type of ``OMIT``: remove a value the client would otherwise send."""
 
-    def __bool__(self) -> Literal[False]: ...
-
 OMIT: Final[Omit]
+omit: Final[Omit]
 
 Timeout: TypeAlias = Union[float, httpx.Timeout, None]
 Headers: TypeAlias = Mapping[str, Union[str, Omit, NotGiven]]
@@ -63,6 +65,7 @@ class APIRequest:
     headers: Headers
     json: Mapping[str, object] | None
     content_type: str
+    fixed_headers: Mapping[str, str]
     def __init__(
         self,
         method: str,
@@ -71,6 +74,7 @@ class APIRequest:
         headers: Headers = ...,
         json: Mapping[str, object] | None = None,
         content_type: str = "application/json",
+        fixed_headers: Mapping[str, str] = ...,
     ) -> None: ...
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven] | None) -> dict[str, _V]: ...

@@ -151,6 +151,7 @@ def _run(
     ``again`` is the command that brings ``out`` up to date, for the drift message.
     """
     from generator import incremental
+    from generator.provenance import recorded_name
     from generator.writer import TARGETS
 
     settings = _settings() if settings is None else settings
@@ -158,8 +159,11 @@ def _run(
     templates = templates or (str(settings["templates"]) if "templates" in settings else None)
     template_dir = Path(templates) if templates else None
     chosen = (target,) if target else TARGETS
+    source = recorded_name(Path(spec), Path(out))
     # Nothing changed since the last run: say so without loading the pipeline.
-    cached = incremental.lookup(Path(spec), spec, Path(out), template_dir, chosen)
+    cached = incremental.lookup(
+        Path(spec), incremental.inputs_name(spec, source), Path(out), template_dir, chosen
+    )
     if cached is not None:
         files, warnings = cached
         if warnings:
@@ -173,7 +177,7 @@ def _run(
     try:
         result = run(
             Path(spec), Path(out), templates=template_dir, check=check, display_path=spec,
-            targets=chosen, full_black=full_black,
+            targets=chosen, full_black=full_black, source=source,
         )
     except GeneratorError as exc:
         _fail(exc)

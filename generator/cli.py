@@ -122,8 +122,9 @@ def generate(
 def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
     """Report what changed from OLD to NEW for users of the generated client.
 
-    Each side is a spec file, or git:REV for spec/messages.yaml at a git
-    revision (git:v1.2.0, git:HEAD~1). Every change has a rule id, its wire
+    Each side is a spec file, or git:REV:PATH for a spec file at a git
+    revision (git:v1.2.0:spec/messages.yaml); git:REV alone reads the `spec`
+    setting of [tool.messages-codegen] (default spec/messages.yaml). Every change has a rule id, its wire
     impact (request/response aware), its effect on the Python surface, and
     file:line:col in both versions; the report suggests a version bump.
 
@@ -133,7 +134,9 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
     from generator.diff import diff_specs, load_side, render
 
     try:
-        report = diff_specs(load_side(old), load_side(new))
+        default_spec = str(_settings().get("spec", DEFAULT_SPEC))
+        report = diff_specs(load_side(old, default_spec=default_spec),
+                            load_side(new, default_spec=default_spec))
     except GeneratorError as exc:
         _fail(exc)
         return

@@ -144,7 +144,9 @@ def test_pre_commit_hook_in_its_repo_form(tmp_path: Path) -> None:
     assert "Passed" in clean.stdout
 
     spec = consumer / "spec" / "messages.yaml"
-    spec.write_text(spec.read_text().replace("Send a structured list", "Send a list", 1))
+    text = spec.read_text()
+    assert text.count("\ninfo:\n  title: ") == 1
+    spec.write_text(text.replace("\ninfo:\n  title: ", "\ninfo:\n  title: Renamed ", 1))
     stale = _run(try_repo, consumer, env, check=False)
     assert stale.returncode == 1, stale.stdout + stale.stderr
     assert "Failed" in stale.stdout

@@ -294,7 +294,7 @@ def test_stubs_pass_mypy_strict(trees: dict[str, tuple[Path, str]], tmp_path: Pa
 # -- the docs --------------------------------------------------------------------------
 
 _LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
-_ALLOWED_HTML = re.compile(r"<(br|code|/code)>")
+_ALLOWED_HTML = re.compile(r"<(br|code|/code|details markdown=\"1\"|/details|summary|/summary)>")
 
 
 def _outside_code(text: str) -> str:
@@ -353,7 +353,7 @@ def test_pages_mention_every_operation_method_and_schema(trees: dict[str, tuple[
     for heading in ("## Methods", "## Request body", "## Responses", "## Streaming", "## Errors",
                     "## Examples", "```mermaid\nclassDiagram", "### `ContentBlock`: one of, by `type`",
                     "#### `type: \"text\"` → [`TextBlock`]", "`client.beta.messages.create`",
-                    "| `anthropic-beta` | header | `betas` |", "| `529` | `OverloadedError` |"):
+                    "| `anthropic-beta`<br>Python: `betas` | header |", "| `529` | `OverloadedError` |"):
         assert heading in page, heading
     assert "Message --> \"*\" ContentBlock : content" in page
     assert "ContentBlock <|-- TextBlock : text" in page
@@ -362,9 +362,9 @@ def test_pages_mention_every_operation_method_and_schema(trees: dict[str, tuple[
     for op in api.operations:
         for example in op.request_examples:
             assert f"### Request `{example.name}`" in page
-    for retried in ("| `429` | `RateLimitError` | `rate_limit_error` | yes |",
-                    "| `500` | `InternalServerError` | `api_error` | yes |",
-                    "| `400` | `BadRequestError` | `invalid_request_error` | no |"):
+    for retried in ("| `429` | `RateLimitError` | `rate_limit_error` | **Retried.** ",
+                    "| `500` | `InternalServerError` | `api_error` | **Retried.** ",
+                    "| `400` | `BadRequestError` | `invalid_request_error` | Not retried. "):
         assert retried in page, retried
 
 
@@ -510,3 +510,29 @@ def test_a_target_is_never_written_over_another(tmp_path: Path) -> None:
     refused = runner.invoke(cli, ["stubs", "--spec", str(PETSTORE), "--out", str(out)])
     assert refused.exit_code == 2 and "refusing" in refused.output, refused.output
     assert read_tree(out) == before
+
+
+def test_pages_read_at_a_page_width(trees: dict[str, tuple[Path, str]]) -> None:
+    """At most four columns a table, no diagram past the size limit, long examples folded."""
+    from generator.docs.site import DIAGRAM_LIMIT
+
+    root, _ = trees["bundled"]
+    pages = {p.relative_to(root / "docs").as_posix(): p.read_text(encoding="utf-8")
+             for p in (root / "docs").rglob("*.md")}
+    for rel, text in pages.items():
+        for line in text.splitlines():
+            if line.startswith("|") and not line.startswith("| ---"):
+                cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+                assert len(cells) <= 4, f"{rel}: {len(cells)} columns: {line[:80]}"
+        for diagram in re.findall(r"```mermaid\n(.*?)```", text, re.S):
+            assert diagram.count("\n    class ") <= DIAGRAM_LIMIT, rel
+    page = pages["operations/messages_create.md"]
+    # Required fields carry a badge; a field named the same in Python shows its name once.
+    assert "| `max_tokens`<br>**required** | `int`<br>≥ 1 |" in page
+    assert "Python: `max_tokens`" not in page
+    examples = page.split("## Examples", 1)[1]
+    folded = examples.count('<details markdown="1">')
+    assert folded and folded == examples.count("</details>")
+    assert "schemas.md" in pages and "classDiagram" in pages["schemas.md"]
+    # No diagram of every type at once: one per union, each with its variants.
+    assert pages["schemas.md"].count("```mermaid") == pages["schemas.md"].count("\n### `") == 8

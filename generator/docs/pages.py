@@ -32,6 +32,12 @@ def plan_docs(api: ir.Api) -> list[OutputFile]:
 _RETRY_RULE = "408, 409, 429 and 5xx"
 
 
+def _meaning(retried: str, description: str) -> str:
+    """The error's description after a badge saying whether the client retries it."""
+    badge = {"yes": "**Retried.**", "no": "Not retried."}.get(retried, f"Retried {retried}.")
+    return f"{badge} {description}".rstrip()
+
+
 def _retried(status: str) -> str:
     if status.isdigit():
         code_ = int(status)
@@ -54,10 +60,10 @@ class Pages(Site):
                     code(_http_line(op, binding)),
                     cell(op.summary or first_paragraph(op.description)),
                 ])
-        errors = Table(["Status", "Exception", "`error.type`", "Retried", "Meaning"])
+        errors = Table(["Status", "Exception", "`error.type`", "Meaning"])
         for e in api.errors:
             errors.rows.append([str(e.status), code(e.class_name), code(e.error_type) if e.error_type else "",
-                                _retried(str(e.status)), cell(e.description)])
+                                _meaning(_retried(str(e.status)), cell(e.description))])
         first = api.operations[0] if api.operations else None
         auth = (f"API key in the {code(api.api_key_header)} header"
                 + (f", read from {code(api.api_key_env)}" if api.api_key_env else "")
@@ -91,12 +97,22 @@ class Pages(Site):
         return table
 
     def overview(self) -> dict[str, Any]:
-        response = [s.name for s in self.api.schemas if s.usage.response or not s.usage.request]
-        request = [s.name for s in self.api.schemas if s.usage.request]
+        """The types, and one diagram per union: all types in one diagram read at no size."""
+        unions = []
+        for schema in self.api.schemas:
+            if not isinstance(schema, ir.UnionSchema):
+                continue
+            side: Side = "model" if schema.usage.response or not schema.usage.request else "param"
+            members = [m.type.name for m in schema.union.members if isinstance(m.type, ir.Ref)]
+            unions.append({
+                "title": f"{code(self.py_name(schema.name, side))} "
+                         f"({'in responses' if side == 'model' else 'in requests'})",
+                "link": self.link(schema.name, side, ""),
+                "diagram": self.diagram([schema.name, *dict.fromkeys(members)], side),
+            })
         return {
             "title": heading(self.api.title),
-            "response_diagram": self.diagram(response, "model") if response else "",
-            "request_diagram": self.diagram(request, "param") if request else "",
+            "unions": unions,
             "types": self.type_table(""),
         }
 
@@ -138,7 +154,7 @@ class Pages(Site):
             returns += (f"; with {code(op.stream.flag_py_name + '=True')}: {code(f'Stream[{event}]')}"
                         f" ({code(f'AsyncStream[{event}]')} when async)")
         facts.append(f"Returns: {returns}")
-        params = Table(["Wire name", "In", *FIELD_HEAD[1:]])
+        params = Table(["Parameter", "In", *FIELD_HEAD[1:]])
         for p in binding.parameters:
             params.rows.append(self.row(
                 p.name, p.py_name, p.type, "param", "../", required=p.required, default=p.default,
@@ -231,7 +247,7 @@ class Pages(Site):
         }
 
     def errors(self, op: ir.Operation) -> dict[str, Any]:
-        table = Table(["Status", "Exception", "`error.type`", "Retried", "Meaning"])
+        table = Table(["Status", "Exception", "`error.type`", "Meaning"])
         for r in op.responses:
             if r.status.startswith(("1", "2", "3")):
                 continue
@@ -240,7 +256,7 @@ class Pages(Site):
             table.rows.append([
                 code(r.status), code(error) if error else "",
                 code(known.error_type) if known and known.error_type else "",
-                _retried(r.status), cell(r.description),
+                _meaning(_retried(r.status), cell(r.description)),
             ])
         for name, retried, meaning in (
             ("APIConnectionError", "yes", "No answer arrived (network failure)."),
@@ -248,7 +264,7 @@ class Pages(Site):
             ("APIResponseValidationError", "no", "The answer did not fit the documented type."),
         ) + ((("IncompleteStreamError", "no", "The stream ended before its last event."),)
              if op.stream is not None else ()):
-            table.rows.append(["", code(name), "", retried, meaning])
+            table.rows.append(["", code(name), "", _meaning(retried, meaning)])
         advice = (
             f"Answers with status {_RETRY_RULE}, connection errors and timeouts are retried "
             "automatically, up to `max_retries` times (2 unless the client or `with_options()` "
@@ -434,14 +450,22 @@ def _http_line(op: ir.Operation, binding: ir.MethodBinding) -> str:
     query = "&".join(f"{k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in binding.fixed_query)
     return f"{op.method.upper()} {op.path}" + (f"?{query}" if query else "")
 
-def _example(title: str, example: ir.Example) -> dict[str, str]:
+# Examples longer than this many lines are folded (``<details>``), so a page
+# of examples can be read as a list of what they show.
+_FOLD_LINES = 12
+
+
+def _example(title: str, example: ir.Example) -> dict[str, Any]:
     value = example.value
     if isinstance(value, str) and not example.media_type.endswith("json"):
-        block = fenced(value, "text")
+        text, language = value, "text"
     else:
-        block = fenced(json.dumps(value, indent=2, ensure_ascii=False), "json")
+        text, language = json.dumps(value, indent=2, ensure_ascii=False), "json"
+    lines = text.count("\n") + 1
     return {
         "title": title + (f": {inline(example.summary)}" if example.summary else ""),
         "description": prose(example.description),
-        "block": block,
+        "block": fenced(text, language),
+        "fold": f"{lines} lines of {language.upper() if language == 'json' else 'text'}"
+                if lines > _FOLD_LINES else "",
     }

@@ -220,16 +220,53 @@ def stubs(spec: str | None, out: str, templates: str | None, check: bool) -> Non
 
 @cli.command()
 @_SPEC_OPTION
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
               help="The directory to write the Markdown pages into.")
+@click.option("--site", "site", default=None, type=click.Path(file_okay=False),
+              help="The directory to write the pages into as a static HTML site, for a browser, offline.")
+@click.option("--mermaid", "mermaid", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="Mermaid's browser bundle for the site's diagrams.  "
+                   "[default: node_modules/mermaid/dist/mermaid.min.js, as `npm ci` installs it]")
 @_TEMPLATES_OPTION
 @_CHECK_OPTION
-def docs(spec: str | None, out: str, templates: str | None, check: bool) -> None:
+def docs(spec: str | None, out: str | None, site: str | None, mermaid: str | None,
+         templates: str | None, check: bool) -> None:
     """Generate only the Markdown reference: index.md, a page per operation and per schema.
 
     `messages-codegen generate` writes the same pages under `<out>/docs/`.
+    With --site DIR, also (or only) the same pages as HTML that a browser opens
+    from the file system: DIR/index.html, with the diagrams drawn by a local
+    copy of Mermaid; nothing is loaded from the network.
     """
-    _run("docs", spec, out, templates, check, f"messages-codegen docs --out {out}")
+    if out is None and site is None:
+        raise click.UsageError("give --out DIR (Markdown), --site DIR (HTML), or both")
+    if check and site is not None:
+        raise click.UsageError("--check compares Markdown output; it does not apply to --site")
+    if out is not None:
+        _run("docs", spec, out, templates, check, f"messages-codegen docs --out {out}")
+    if site is not None:
+        _site(spec, site, mermaid, templates)
+
+
+def _site(spec: str | None, site: str, mermaid: str | None, templates: str | None) -> None:
+    from generator.docs.html import build_site, find_mermaid
+
+    settings = _settings()
+    spec = spec or str(settings.get("spec", DEFAULT_SPEC))
+    templates = templates or (str(settings["templates"]) if "templates" in settings else None)
+    bundle = Path(mermaid) if mermaid else find_mermaid()
+    try:
+        result = build_site(Path(spec), Path(site), mermaid=bundle, display_path=spec,
+                            templates=Path(templates) if templates else None)
+    except GeneratorError as exc:
+        _fail(exc)
+        return
+    if result.warnings:
+        click.echo(format_diagnostics(result.warnings), nl=False, err=True)
+    if bundle is None:
+        click.echo("warning: Mermaid's browser bundle was not found (run `npm ci`, or pass "
+                   "--mermaid FILE): the diagrams show as their source", err=True)
+    click.echo(f"{site}: {len(result.pages)} pages; open {Path(site) / 'index.html'}", err=True)
 
 
 def main() -> None:

@@ -47,6 +47,10 @@ def _retried(status: str) -> str:
     return f"if {_RETRY_RULE}"
 
 
+# More variants than this side by side make a diagram too wide to read once fitted.
+_ROW_OF_VARIANTS = 5
+
+
 class Pages(Site):
     """The view of each page, as its template prints it."""
 
@@ -86,13 +90,15 @@ class Pages(Site):
         }
 
     def type_table(self, base: str) -> Table:
-        table = Table(["Type", "Kind", "Python", "Summary"])
+        table = Table(["Type", "Kind", "Summary"])
         for schema in self.api.schemas:
             names = schema_names(schema)
-            python = ", ".join(dict.fromkeys(code(n) for n in (names.model, names.param) if n))
+            # The Python names, where they are not the schema's own.
+            python = [code(n) for n in dict.fromkeys((names.model, names.param)) if n and n != schema.name]
             table.rows.append([
-                f"[{code(schema.name)}]({base}{self.schema_page(schema.name)})",
-                _kind(schema), python, cell(first_paragraph(schema.description)),
+                f"[{code(schema.name)}]({base}{self.schema_page(schema.name)})"
+                + (f"<br>Python: {', '.join(python)}" if python else ""),
+                _kind(schema), cell(first_paragraph(schema.description)),
             ])
         return table
 
@@ -108,7 +114,8 @@ class Pages(Site):
                 "title": f"{code(self.py_name(schema.name, side))} "
                          f"({'in responses' if side == 'model' else 'in requests'})",
                 "link": self.link(schema.name, side, ""),
-                "diagram": self.diagram([schema.name, *dict.fromkeys(members)], side),
+                "diagram": self.diagram([schema.name, *dict.fromkeys(members)], side,
+                                        sideways=len(members) > _ROW_OF_VARIANTS),
             })
         return {
             "title": heading(self.api.title),

@@ -133,7 +133,8 @@ class Site:
         if required:
             name += "<br>**required**"
         kind = [self.type_cell(t, side, base, annotation)]
-        values = self.values(t)
+        # A Literal's type already spells its values; an enum's name does not.
+        values = () if isinstance(_unwrap(t), ir.LiteralOf) else self.values(t)
         if values:
             kind.append("one of " + ", ".join(code(literal(v)) for v in values))
         limits = constraint_text(constraints)
@@ -218,16 +219,18 @@ class Site:
 
     # -- diagrams ---------------------------------------------------------------------------
 
-    def diagram(self, names: list[str], side: Side) -> str:
+    def diagram(self, names: list[str], side: Side, *, sideways: bool = False) -> str:
         """A Mermaid class diagram of ``names``: fields as members, references as arrows.
 
         At most ``DIAGRAM_LIMIT`` classes, the first ones of ``names``; a
-        sentence after the diagram says how many were left out.
+        sentence after the diagram says how many were left out. ``sideways``
+        draws left to right: a union of many variants then stacks them in a
+        column instead of a row too wide to read.
         """
         left_out = names[DIAGRAM_LIMIT:]
         names = names[:DIAGRAM_LIMIT]
         shown = set(names)
-        lines = ["classDiagram"]
+        lines = ["classDiagram"] + (["    direction LR"] if sideways else [])
         edges: list[str] = []
         for name in names:
             block, candidates = self._class_block(name, side)

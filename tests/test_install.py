@@ -101,6 +101,9 @@ def test_installed_wheel_generates_outside_the_repository(installed: Path, tmp_p
     assert (work / "stubs-only" / "anthropic_messages-stubs" / "_client.pyi").is_file()
     _run([tool, "docs", "--spec", "api/messages.yaml", "--out", "docs-only"], work, env)
     assert (work / "docs-only" / "operations" / "messages_create.md").is_file()
+    site = _run([tool, "docs", "--spec", "api/messages.yaml", "--site", "site"], work, env)
+    assert "pages; open" in site.stderr and (work / "site" / "index.html").is_file()
+    assert (work / "site" / "operations" / "messages_create.html").read_text().startswith("<!DOCTYPE html>")
     check = _run([tool, "generate", "--spec", "api/messages.yaml", "--out", "client", "--check"],
                  work, env)
     assert check.returncode == 0

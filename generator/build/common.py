@@ -1,0 +1,128 @@
+"""What every stage of the IR build shares: the document, its problems, ``$ref`` resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import ir
+from generator.diagnostics import Diagnostic
+from generator.loader import Pointer, Spec
+
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_SCHEMA_PREFIX = "#/components/schemas/"
+_JSON_TYPES = ("application/json",)
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Keywords that change what a schema accepts and that the generator cannot express.
+_UNSUPPORTED = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
+_PRIMITIVES: dict[str, ir.TypeExpr] = {
+    "string": ir.Primitive("str"),
+    "integer": ir.Primitive("int"),
+    "number": ir.Primitive("float"),
+    "boolean": ir.Primitive("bool"),
+}
+
+
+@dataclass
+class _Base:
+    spec: Spec
+    problems: list[Diagnostic] = field(default_factory=list)
+    # Named schemas by their spec name, including the ones hoisted from inline objects.
+    named: dict[str, ir.Schema] = field(default_factory=dict)
+    in_progress: set[str] = field(default_factory=set)
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return self.spec.data
+
+    def problem(self, code: str, pointer: Pointer, message: str, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(code, message, self.spec.at(*pointer), hint=hint))
+    def resolve(self, schema: Any) -> Any:
+        """Follow ``$ref`` chains to the schema they name (cycles end at the ref)."""
+        seen: set[str] = set()
+        while isinstance(schema, dict) and "$ref" in schema:
+            ref = schema["$ref"]
+            if ref in seen or not ref.startswith("#/"):
+                break
+            seen.add(ref)
+            schema = _pointer_get(self.doc, ref)
+        return schema
+
+
+def _nullable(inner: ir.TypeExpr) -> ir.TypeExpr:
+    return inner if isinstance(inner, ir.Nullable) else ir.Nullable(inner)
+
+
+def _nullable_marker(schema: dict[str, Any]) -> bool:
+    types = schema.get("type")
+    return (
+        schema.get("nullable") is True
+        or (isinstance(types, list) and "null" in types)
+        or ("enum" in schema and None in (schema.get("enum") or []) and len(schema["enum"]) > 1)
+    )
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    if "allOf" in schema and not any(k in schema for k in ("oneOf", "anyOf")):
+        return True
+    kind = schema.get("type")
+    return kind == "object" or (kind is None and "properties" in schema)
+
+
+def _tag_value(schema: Any, prop: str) -> str | None:
+    if not isinstance(schema, dict):
+        return None
+    tag = (schema.get("properties") or {}).get(prop) or {}
+    if "const" in tag:
+        return str(tag["const"])
+    if len(tag.get("enum") or []) == 1:
+        return str(tag["enum"][0])
+    for part in schema.get("allOf") or []:
+        found = _tag_value(part, prop)
+        if found:
+            return found
+    return None
+
+
+
+def _constraints(schema: dict[str, Any]) -> ir.Constraints:
+    if not isinstance(schema, dict):
+        return ir.Constraints()
+    exclusive_min = schema.get("exclusiveMinimum")
+    exclusive_max = schema.get("exclusiveMaximum")
+    minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    # OpenAPI 3.0 spells exclusive bounds as booleans beside minimum/maximum.
+    if exclusive_min is True:
+        exclusive_min, minimum = minimum, None
+    if exclusive_max is True:
+        exclusive_max, maximum = maximum, None
+    return ir.Constraints(
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=exclusive_min if not isinstance(exclusive_min, bool) else None,
+        exclusive_maximum=exclusive_max if not isinstance(exclusive_max, bool) else None,
+        min_length=schema.get("minLength"),
+        max_length=schema.get("maxLength"),
+        pattern=schema.get("pattern"),
+        min_items=schema.get("minItems"),
+        max_items=schema.get("maxItems"),
+    )
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value else ""
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _pointer_get(doc: Any, ref: str) -> Any:
+    node = doc
+    for token in ref[2:].split("/") if ref != "#" else []:
+        token = _unescape(token)
+        if isinstance(node, list):
+            node = node[int(token)]
+        else:
+            node = node[token]
+    return node

@@ -1,0 +1,222 @@
+"""Path items to operations, their parameters, bodies and method bindings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterator
+
+from generator import ir, naming
+from generator.build.common import (
+    _FORMS,
+    _HTTP_METHODS,
+    _JSON_TYPES,
+    _constraints,
+    _is_object,
+    _text,
+)
+from generator.build.responses import _ResponseBuilder
+from generator.loader import Pointer
+
+
+class _OperationBuilder(_ResponseBuilder):
+    # -- operations ---------------------------------------------------------------
+
+    def operations(self) -> Iterator[ir.Operation]:
+        paths = self.doc.get("paths", {}) or {}
+        for path in sorted(paths):
+            item = paths[path] or {}
+            shared = item.get("parameters") or []
+            for method in _HTTP_METHODS:
+                if method in item:
+                    yield self.operation(path, method, item[method], shared)
+
+    def parameter(self, raw: Any, pointer: Pointer, owner: str) -> ir.Parameter:
+        param = self.resolve(raw)
+        schema = param.get("schema", {})
+        resolved = self.resolve(schema) or {}
+        name = str(param["name"])
+        py_name = param.get("x-python-name") or naming.attribute_name(name)
+        fixed = resolved.get("const", ir.MISSING) if param.get("in") == "header" else ir.MISSING
+        explode_default = param.get("in") in ("query", "cookie")
+        return ir.Parameter(
+            name=name,
+            py_name=py_name,
+            location=param.get("in", "query"),
+            type=self.type_of(schema, owner + naming.class_name(name), pointer + ("schema",)),
+            required=bool(param.get("required", False)),
+            description=_text(param.get("description") or resolved.get("description")),
+            fixed=fixed,
+            default=resolved.get("default", ir.MISSING),
+            constraints=_constraints(resolved),
+            explode=bool(param.get("explode", explode_default)),
+        )
+
+    def operation(self, path: str, method: str, raw: dict[str, Any], shared: list[Any]) -> ir.Operation:
+        pointer: Pointer = ("paths", path, method)
+        op_id = str(raw.get("operationId") or naming.snake_case(f"{method}_{path}"))
+        owner = naming.class_name(op_id)
+        by_key: dict[tuple[str, str], ir.Parameter] = {}
+        for index, p in enumerate(shared):
+            param = self.parameter(p, ("paths", path, "parameters", index), owner)
+            by_key[(param.location, param.name)] = param
+        for index, p in enumerate(raw.get("parameters") or []):
+            param = self.parameter(p, pointer + ("parameters", index), owner)
+            by_key[(param.location, param.name)] = param
+        params = tuple(
+            sorted(by_key.values(), key=lambda p: (not p.required, p.location, p.name))
+        )
+        fixed_headers = tuple(
+            (p.name, str(p.fixed)) for p in params if p.fixed is not ir.MISSING
+        )
+        params = tuple(p for p in params if p.fixed is ir.MISSING)
+        body_fields, body_type, body_required, body_media = self.request_body(raw, pointer, owner)
+        params, body_fields = _argument_names(params, body_fields)
+        responses = tuple(self.responses(raw, pointer, owner))
+        result = next(
+            (r.type for r in responses if r.status.startswith("2") and r.content_type in _JSON_TYPES),
+            None,
+        )
+        stream = self.stream_info(raw, pointer, body_fields, owner)
+        op = ir.Operation(
+            operation_id=op_id,
+            method=method,
+            path=path,
+            summary=_text(raw.get("summary")),
+            description=_text(raw.get("description")),
+            parameters=params,
+            fixed_headers=fixed_headers,
+            body_fields=body_fields,
+            body_type=body_type,
+            body_required=body_required,
+            body_media=body_media,
+            result=result,
+            responses=responses,
+            stream=stream,
+            bindings=(),
+            deprecated=bool(raw.get("deprecated", False)),
+            location=self.spec.at(*pointer),
+            request_examples=self.request_examples(raw, body_media),
+        )
+        return replace(op, bindings=self.bindings(op, raw, pointer))
+
+    def request_body(
+        self, raw: dict[str, Any], pointer: Pointer, owner: str
+    ) -> tuple[tuple[ir.Field, ...], ir.TypeExpr | None, bool, str | None]:
+        if "requestBody" not in raw:
+            return (), None, False, None
+        body = self.resolve(raw["requestBody"])
+        content = body.get("content", {}) or {}
+        media = next((m for m in content if m in _JSON_TYPES or m.endswith("+json")), None)
+        media = media or next((m for m in _FORMS if m in content), None)
+        if media is None:
+            types = ", ".join(sorted(content)) or "none"
+            self.problem(
+                "E404", pointer + ("requestBody", "content"),
+                f"request bodies of type {types} are not supported yet",
+                hint="the generator sends JSON, form and multipart request bodies only",
+            )
+            return (), None, False, None
+        schema = content[media].get("schema", {})
+        resolved = self.resolve(schema)
+        required = bool(body.get("required", False))
+        if isinstance(resolved, dict) and _is_object(resolved) and resolved.get("properties"):
+            merged = self.merge_all_of(resolved, pointer)
+            body_pointer = pointer + ("requestBody", "content", media, "schema")
+            type_expr = self.type_of(schema, owner + "Params", body_pointer)
+            fields = self.fields(merged, owner + "Params", body_pointer)
+            return fields, type_expr, required, media
+        body_type = self.type_of(schema, owner + "Body", pointer + ("requestBody",))
+        is_object = isinstance(body_type, ir.Ref) and isinstance(
+            self.named.get(body_type.name), ir.ObjectSchema
+        )
+        if not (is_object or isinstance(body_type, (ir.MapOf, ir.Any_))):
+            self.problem(
+                "E406", pointer + ("requestBody", "content", media, "schema"),
+                "request bodies that are not objects are not supported yet",
+                hint="wrap the value in an object with one property",
+            )
+        return (), body_type, required, media
+
+    def request_examples(self, raw: dict[str, Any], media: str | None) -> tuple[ir.Example, ...]:
+        if media is None:
+            return ()
+        body = self.resolve(raw.get("requestBody")) or {}
+        return self.examples(media, (body.get("content") or {}).get(media))
+    def bindings(self, op: ir.Operation, raw: dict[str, Any], pointer: Pointer) -> tuple[ir.MethodBinding, ...]:
+        tags = raw.get("tags") or []
+        resource = raw.get("x-resource") or (naming.snake_case(tags[0]) if tags else "default")
+        method = raw.get("x-method") or naming.attribute_name(op.operation_id)
+        variants = raw.get("x-variants") or []
+        variant_only = {str(v) for variant in variants for v in variant.get("parameters") or []}
+        variant_only |= {str(k) for variant in variants for k in (variant.get("query") or {})}
+        base = ir.MethodBinding(
+            resource=tuple(str(resource).split(".")),
+            name=str(method),
+            parameters=tuple(p for p in op.parameters if p.name not in variant_only),
+        )
+        result = [base]
+        for index, variant in enumerate(variants):
+            exposed = set(variant.get("parameters") or [])
+            fixed = variant.get("query") or {}
+            result.append(
+                ir.MethodBinding(
+                    resource=tuple(str(variant.get("resource", resource)).split(".")),
+                    name=str(variant.get("method", method)),
+                    parameters=tuple(
+                        p for p in op.parameters if p.name not in variant_only or p.name in exposed
+                        if p.name not in fixed
+                    ),
+                    fixed_query=tuple(sorted(fixed.items())),
+                )
+            )
+        return tuple(result)
+
+def _resource_tree(operations: tuple[ir.Operation, ...]) -> tuple[ir.Resource, ...]:
+    methods: dict[tuple[str, ...], list[tuple[ir.Operation, ir.MethodBinding]]] = {}
+    for op in operations:
+        for binding in op.bindings:
+            for depth in range(1, len(binding.resource)):
+                methods.setdefault(binding.resource[:depth], [])
+            methods.setdefault(binding.resource, []).append((op, binding))
+    resources = []
+    for path in sorted(methods):
+        children = sorted({p[len(path)] for p in methods if len(p) == len(path) + 1 and p[: len(path)] == path})
+        resources.append(
+            ir.Resource(
+                path=path,
+                class_name="".join(naming.class_name(part) for part in path),
+                methods=tuple(sorted(methods[path], key=lambda m: m[1].name)),
+                children=tuple(children),
+            )
+        )
+    return tuple(resources)
+
+
+# Names a generated method uses itself: its own arguments and the helpers its
+# body calls. An argument with one of these names gets a trailing ``_``.
+_METHOD_RESERVED = frozenset({
+    "self", "extra_headers", "extra_query", "extra_body", "timeout",
+    "strip_not_given", "format_path", "header_value",
+})
+
+
+def _argument_names(
+    params: tuple[ir.Parameter, ...], body: tuple[ir.Field, ...]
+) -> tuple[tuple[ir.Parameter, ...], tuple[ir.Field, ...]]:
+    """Parameters and body fields renamed where their argument names are reserved."""
+    taken = {p.py_name for p in params} | {f.py_name for f in body}
+
+    def free(name: str) -> str:
+        if name not in _METHOD_RESERVED:
+            return name
+        name += "_"
+        while name in _METHOD_RESERVED or name in taken:
+            name += "_"
+        taken.add(name)
+        return name
+
+    return (
+        tuple(replace(p, py_name=free(p.py_name)) for p in params),
+        tuple(replace(f, py_name=free(f.py_name)) for f in body),
+    )
+

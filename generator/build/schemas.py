@@ -1,0 +1,226 @@
+"""Schema Objects to IR schemas and type expressions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import ir, naming
+from generator.build.common import (
+    _PRIMITIVES,
+    _SCHEMA_PREFIX,
+    _UNSUPPORTED,
+    _Base,
+    _constraints,
+    _is_object,
+    _nullable,
+    _nullable_marker,
+    _tag_value,
+    _text,
+    _unescape,
+)
+from generator.loader import Pointer
+
+
+class _SchemaBuilder(_Base):
+    # -- schemas ----------------------------------------------------------------
+
+    def named_schema(self, name: str) -> None:
+        if name in self.named or name in self.in_progress:
+            return
+        pointer: Pointer = ("components", "schemas", name)
+        raw = self.doc["components"]["schemas"][name]
+        self.in_progress.add(name)
+        self.named[name] = self.classify(name, raw, pointer)
+        self.in_progress.discard(name)
+
+    def classify(self, name: str, raw: Any, pointer: Pointer) -> ir.Schema:
+        class_name = naming.class_name(name)
+        location = self.spec.at(*pointer)
+        raw = raw if isinstance(raw, dict) else {}
+        description = _text(raw.get("description"))
+        self.check_supported(raw, pointer)
+        if "allOf" in raw and len(raw["allOf"]) == 1 and not raw.get("properties"):
+            target = self.type_of(raw["allOf"][0], name, pointer + ("allOf", 0))
+            return ir.AliasSchema(name, class_name, target, description, location=location)
+        if _is_object(raw):
+            merged = self.merge_all_of(raw, pointer)
+            fields = self.fields(merged, name, pointer)
+            return ir.ObjectSchema(
+                name, class_name, fields, description, self.additional(merged, name, pointer),
+                location=location,
+            )
+        if "enum" in raw and not _nullable_marker(raw) and None not in raw["enum"]:
+            return ir.EnumSchema(name, class_name, tuple(raw["enum"]), description, location=location)
+        target = self.type_of(raw, name, pointer, hoist=False)
+        if isinstance(target, ir.UnionOf):
+            return ir.UnionSchema(name, class_name, target, description, location=location)
+        return ir.AliasSchema(name, class_name, target, description, location=location)
+
+    def check_supported(self, raw: dict[str, Any], pointer: Pointer) -> None:
+        for key in _UNSUPPORTED:
+            if key in raw:
+                self.problem(
+                    "E401", pointer + (key,), f"the `{key}` keyword is not supported by the generator yet",
+                    hint="describe the accepted values without it, or open an issue",
+                )
+
+    def merge_all_of(self, raw: dict[str, Any], pointer: Pointer) -> dict[str, Any]:
+        """One object schema from ``allOf`` parts: properties and requirements add up."""
+        if "allOf" not in raw:
+            return raw
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        additional: Any = raw.get("additionalProperties")
+        for index, part in enumerate(raw["allOf"]):
+            part = self.resolve(part)
+            if not isinstance(part, dict):
+                continue
+            part = self.merge_all_of(part, pointer + ("allOf", index))
+            if not _is_object(part):
+                self.problem(
+                    "E402", pointer + ("allOf", index),
+                    "an `allOf` part that is not an object cannot be merged",
+                    hint="only object schemas may be combined with allOf",
+                )
+                continue
+            properties.update(part.get("properties") or {})
+            required.extend(r for r in part.get("required") or [] if r not in required)
+            if additional is None and "additionalProperties" in part:
+                additional = part["additionalProperties"]
+        properties.update(raw.get("properties") or {})
+        required.extend(r for r in raw.get("required") or [] if r not in required)
+        merged = {k: v for k, v in raw.items() if k != "allOf"}
+        merged.update(type="object", properties=properties, required=required)
+        if additional is not None:
+            merged["additionalProperties"] = additional
+        return merged
+
+    def fields(self, raw: dict[str, Any], owner: str, pointer: Pointer) -> tuple[ir.Field, ...]:
+        required = set(raw.get("required") or [])
+        result = []
+        for prop in sorted(raw.get("properties") or {}):
+            prop_schema = raw["properties"][prop]
+            prop_pointer = pointer + ("properties", prop)
+            resolved = self.resolve(prop_schema)
+            resolved = resolved if isinstance(resolved, dict) else {}
+            result.append(
+                ir.Field(
+                    name=prop,
+                    py_name=naming.attribute_name(prop),
+                    type=self.type_of(prop_schema, owner + naming.class_name(prop), prop_pointer),
+                    required=prop in required,
+                    description=_text(
+                        (prop_schema.get("description") if isinstance(prop_schema, dict) else None)
+                        or resolved.get("description")
+                    ),
+                    # A default beside a `$ref` (3.1) wins over the target's own.
+                    default=(
+                        prop_schema["default"]
+                        if isinstance(prop_schema, dict) and "default" in prop_schema
+                        else resolved.get("default", ir.MISSING)
+                    ),
+                    constraints=_constraints(resolved),
+                    deprecated=bool(resolved.get("deprecated", False)),
+                )
+            )
+        return tuple(result)
+
+    def additional(self, raw: dict[str, Any], owner: str, pointer: Pointer) -> ir.TypeExpr | None:
+        extra = raw.get("additionalProperties")
+        if extra is None or extra is False:
+            return None
+        if extra is True or extra == {}:
+            return ir.Any_()
+        return self.type_of(extra, owner + "Value", pointer + ("additionalProperties",))
+
+    def type_of(self, schema: Any, context: str, pointer: Pointer, hoist: bool = True) -> ir.TypeExpr:
+        """The type of a schema used in place; inline objects become named schemas."""
+        if schema is True or schema is None or schema == {}:
+            return ir.Any_()
+        if not isinstance(schema, dict):
+            return ir.Any_()
+        if "$ref" in schema:
+            ref = schema["$ref"]
+            if ref.startswith(_SCHEMA_PREFIX) and "/" not in ref[len(_SCHEMA_PREFIX):]:
+                name = _unescape(ref[len(_SCHEMA_PREFIX):])
+                self.named_schema(name)
+                return ir.Ref(name)
+            target = self.resolve(schema)
+            if target is schema:
+                self.problem("E403", pointer + ("$ref",), f"unsupported reference `{ref}`")
+                return ir.Any_()
+            return self.type_of(target, context, pointer, hoist)
+        self.check_supported(schema, pointer)
+        if _nullable_marker(schema):
+            rest = dict(schema)
+            rest.pop("nullable", None)
+            types = rest.get("type")
+            if isinstance(types, list):
+                rest["type"] = [t for t in types if t != "null"]
+                if len(rest["type"]) == 1:
+                    rest["type"] = rest["type"][0]
+            if "enum" in rest:
+                rest["enum"] = [v for v in rest["enum"] if v is not None]
+            return _nullable(self.type_of(rest, context, pointer, hoist))
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                return self.union_of(schema, key, context, pointer)
+        if "allOf" in schema:
+            if len(schema["allOf"]) == 1 and not schema.get("properties"):
+                return self.type_of(schema["allOf"][0], context, pointer + ("allOf", 0), hoist)
+            return self.hoist(context, schema, pointer)
+        if "const" in schema:
+            return ir.LiteralOf((schema["const"],))
+        if "enum" in schema:
+            return ir.LiteralOf(tuple(schema["enum"]))
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            members = [ir.UnionMember(self.type_of({**schema, "type": k}, context, pointer)) for k in kind]
+            return ir.UnionOf(tuple(members)) if len(members) > 1 else members[0].type
+        if _is_object(schema):
+            if schema.get("properties"):
+                return self.hoist(context, schema, pointer) if hoist else ir.Any_()
+            extra = self.additional(schema, context, pointer)
+            return ir.MapOf(extra if extra is not None else ir.Any_())
+        if kind == "array":
+            items = schema.get("items", {})
+            return ir.ListOf(self.type_of(items, context + "Item", pointer + ("items",)))
+        if kind == "string" and schema.get("format") == "binary":
+            return ir.Primitive("bytes")
+        return _PRIMITIVES.get(str(kind), ir.Any_())
+
+    def hoist(self, name: str, schema: dict[str, Any], pointer: Pointer) -> ir.Ref:
+        """Give an inline object a name of its own, derived from where it stands."""
+        base, n = name, 2
+        while name in self.named and self.named[name].location != self.spec.at(*pointer):
+            name, n = f"{base}{n}", n + 1
+        if name not in self.named:
+            self.named[name] = self.classify(name, schema, pointer)
+        return ir.Ref(name)
+
+    def union_of(self, schema: dict[str, Any], key: str, context: str, pointer: Pointer) -> ir.TypeExpr:
+        options = schema[key]
+        disc = schema.get("discriminator") or {}
+        prop = disc.get("propertyName")
+        mapping = {v: k for k, v in (disc.get("mapping") or {}).items()}
+        members: list[ir.UnionMember] = []
+        nullable = False
+        for index, option in enumerate(options):
+            if isinstance(option, dict) and option.get("type") == "null":
+                nullable = True
+                continue
+            tag = None
+            if prop:
+                tag = mapping.get(option.get("$ref")) if isinstance(option, dict) else None
+                if tag is None:
+                    tag = _tag_value(self.resolve(option), prop)
+            member_context = context + naming.class_name(str(tag)) if tag else f"{context}Variant{index + 1}"
+            members.append(
+                ir.UnionMember(self.type_of(option, member_context, pointer + (key, index)), tag)
+            )
+        if not members:
+            return ir.Any_()
+        result: ir.TypeExpr = (
+            members[0].type if len(members) == 1 else ir.UnionOf(tuple(members), prop)
+        )
+        return ir.Nullable(result) if nullable else result

@@ -10,7 +10,7 @@ from generator import ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
 from generator.docs.site import FIELD_HEAD, Site, call_name
 from generator.plan import OutputFile
-from generator.typemap import Side, literal, module_name, schema_names
+from generator.typemap import Side, literal, module_name, schema_names, type_refs
 
 __all__ = ["plan_docs"]
 
@@ -136,7 +136,7 @@ class Pages(Site):
             "operation_id": code(op.operation_id),
             "deprecated": op.deprecated,
             "description": prose(op.description),
-            "diagram": self.diagram(self.reachable(result_roots), "model") if op.result else "",
+            "diagram": self.result_diagram(op.result) if op.result else "",
             "result": self.type_cell(op.result, "model", base) if op.result else "",
             "methods": [self.method(op, b) for b in op.bindings],
             "body": self.body(op, base),
@@ -148,6 +148,19 @@ class Pages(Site):
             "examples": self.examples(op),
         }
         return ctx
+
+    def result_diagram(self, result: ir.TypeExpr) -> str:
+        """The result and the types its fields name, one level deep.
+
+        Deeper, a union of many variants fans out into a row too wide to read;
+        ``schemas.md`` draws each union with its variants.
+        """
+        roots = list(dict.fromkeys(type_refs(result)))
+        names = list(dict.fromkeys([*roots, *(r for name in roots for r in self._refs(name))]))
+        drawn = self.diagram(names, "model")
+        if any(isinstance(self.schemas[n], ir.UnionSchema) for n in names):
+            drawn += "\n\nEach union's variants are drawn in [all types](../schemas.md)."
+        return drawn
 
     def method(self, op: ir.Operation, binding: ir.MethodBinding) -> dict[str, Any]:
         facts = [f"HTTP: {code(_http_line(op, binding))}"]

@@ -22,10 +22,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "messages.yaml"
 # What a build or a hook needs of the repository; generated/ and caches are not.
-_SKIP = shutil.ignore_patterns(
-    ".venv*", ".git", "generated", "__pycache__", "*.egg-info", "build", "dist",
-    ".pytest_cache", ".mypy_cache", ".hypothesis", "node_modules", "out",
-)
+_ANYWHERE = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache", ".mypy_cache",
+                                   ".hypothesis")
+# Only at the top: generator/build is a package, benchmarks/out is not.
+_AT_TOP = shutil.ignore_patterns(".venv*", ".git", "generated", "build", "dist", "node_modules")
+
+
+def _SKIP(folder: str, names: list[str]) -> set[str]:
+    skipped = set(_ANYWHERE(folder, names))
+    if Path(folder) == ROOT:
+        skipped |= set(_AT_TOP(folder, names))
+    if Path(folder) == ROOT / "benchmarks":
+        skipped |= {"out"} | {n for n in names if n.startswith(".venv")}
+    return skipped
 
 
 def copy_project(dest: Path) -> Path:

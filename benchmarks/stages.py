@@ -96,7 +96,7 @@ def main(argv: list[str]) -> dict[str, object]:
         t = lap("write", t)
         changed = len(written.written)
     return {
-        "spec": str(spec),
+        "spec": spec.name,  # no machine path in the results
         "targets": targets or "default",
         "files": len(files),
         "files_by_top_dir": _by_top_dir(files),

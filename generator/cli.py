@@ -142,8 +142,9 @@ def generate(
 def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
     """Report what changed from OLD to NEW for users of the generated client.
 
-    Each side is a spec file, or git:REV for spec/messages.yaml at a git
-    revision (git:v1.2.0, git:HEAD~1). Every change has a rule id, its wire
+    Each side is a spec file, or git:REV:PATH for a spec file at a git
+    revision (git:v1.2.0:spec/messages.yaml); git:REV alone reads the `spec`
+    setting of [tool.messages-codegen] (default spec/messages.yaml). Every change has a rule id, its wire
     impact (request/response aware), its effect on the Python surface, and
     file:line:col in both versions; the report suggests a version bump.
 
@@ -153,7 +154,9 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
     from generator.diff import diff_specs, load_side, render
 
     try:
-        report = diff_specs(load_side(old), load_side(new))
+        default_spec = str(_settings().get("spec", DEFAULT_SPEC))
+        report = diff_specs(load_side(old, default_spec=default_spec),
+                            load_side(new, default_spec=default_spec))
     except GeneratorError as exc:
         _fail(exc)
         return
@@ -172,6 +175,7 @@ def _run(
     ``again`` is the command that brings ``out`` up to date, for the drift message.
     """
     from generator import incremental
+    from generator.provenance import recorded_name
     from generator.writer import TARGETS
 
     settings = _settings() if settings is None else settings
@@ -180,8 +184,11 @@ def _run(
     templates = templates or (str(settings["templates"]) if "templates" in settings else None)
     template_dir = Path(templates) if templates else None
     chosen = (target,) if target else TARGETS
+    source = recorded_name(Path(spec), Path(out))
     # Nothing changed since the last run: say so without loading the pipeline.
-    cached = incremental.lookup(Path(spec), spec, Path(out), template_dir, chosen)
+    cached = incremental.lookup(
+        Path(spec), incremental.inputs_name(spec, source), Path(out), template_dir, chosen
+    )
     if cached is not None and strict and any(w.code in LENIENT for w in cached[1]):
         cached = None  # made leniently; strict turns those warnings into errors
     if cached is not None:
@@ -197,7 +204,7 @@ def _run(
     try:
         result = run(
             Path(spec), Path(out), templates=template_dir, check=check, display_path=spec,
-            targets=chosen, full_black=full_black, strict=strict,
+            targets=chosen, full_black=full_black, strict=strict, source=source,
         )
     except GeneratorError as exc:
         _fail(exc)
@@ -263,16 +270,53 @@ def stubs(spec: str | None, out: str, templates: str | None, check: bool) -> Non
 
 @cli.command()
 @_SPEC_OPTION
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
               help="The directory to write the Markdown pages into.")
+@click.option("--site", "site", default=None, type=click.Path(file_okay=False),
+              help="The directory to write the pages into as a static HTML site, for a browser, offline.")
+@click.option("--mermaid", "mermaid", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="Mermaid's browser bundle for the site's diagrams.  "
+                   "[default: node_modules/mermaid/dist/mermaid.min.js, as `npm ci` installs it]")
 @_TEMPLATES_OPTION
 @_CHECK_OPTION
-def docs(spec: str | None, out: str, templates: str | None, check: bool) -> None:
+def docs(spec: str | None, out: str | None, site: str | None, mermaid: str | None,
+         templates: str | None, check: bool) -> None:
     """Generate only the Markdown reference: index.md, a page per operation and per schema.
 
     `messages-codegen generate` writes the same pages under `<out>/docs/`.
+    With --site DIR, also (or only) the same pages as HTML that a browser opens
+    from the file system: DIR/index.html, with the diagrams drawn by a local
+    copy of Mermaid; nothing is loaded from the network.
     """
-    _run("docs", spec, out, templates, check, f"messages-codegen docs --out {out}")
+    if out is None and site is None:
+        raise click.UsageError("give --out DIR (Markdown), --site DIR (HTML), or both")
+    if check and site is not None:
+        raise click.UsageError("--check compares Markdown output; it does not apply to --site")
+    if out is not None:
+        _run("docs", spec, out, templates, check, f"messages-codegen docs --out {out}")
+    if site is not None:
+        _site(spec, site, mermaid, templates)
+
+
+def _site(spec: str | None, site: str, mermaid: str | None, templates: str | None) -> None:
+    from generator.docs.html import build_site, find_mermaid
+
+    settings = _settings()
+    spec = spec or str(settings.get("spec", DEFAULT_SPEC))
+    templates = templates or (str(settings["templates"]) if "templates" in settings else None)
+    bundle = Path(mermaid) if mermaid else find_mermaid()
+    try:
+        result = build_site(Path(spec), Path(site), mermaid=bundle, display_path=spec,
+                            templates=Path(templates) if templates else None)
+    except GeneratorError as exc:
+        _fail(exc)
+        return
+    if result.warnings:
+        click.echo(format_diagnostics(result.warnings), nl=False, err=True)
+    if bundle is None:
+        click.echo("warning: Mermaid's browser bundle was not found (run `npm ci`, or pass "
+                   "--mermaid FILE): the diagrams show as their source", err=True)
+    click.echo(f"{site}: {len(result.pages)} pages; open {Path(site) / 'index.html'}", err=True)
 
 
 def main() -> None:

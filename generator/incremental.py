@@ -28,11 +28,16 @@ from generator.diagnostics import Diagnostic, Location
 from generator.versions import package_version
 from generator.writer import CACHE_DIR, owned_files, read_tree
 
-__all__ = ["code_digest", "lookup", "remember"]
+__all__ = ["code_digest", "inputs_name", "lookup", "remember"]
 
 _STATE = "state.json"
 _GENERATOR_DIR = Path(__file__).resolve().parent
-_TEMPLATES_DIR = _GENERATOR_DIR.parent / "templates"
+# As render.TEMPLATES_DIR finds them (not imported: an early exit never needs Jinja).
+_TEMPLATES_DIR = (
+    _GENERATOR_DIR / "templates"
+    if (_GENERATOR_DIR / "templates").is_dir()
+    else _GENERATOR_DIR.parent / "templates"
+)
 _SOURCE_SUFFIXES = (".py", ".pyi", ".jinja")
 
 
@@ -57,6 +62,11 @@ def _fingerprint(
     if templates is not None:
         digest.update(_sources("usr", templates))
     return digest.hexdigest()
+
+
+def inputs_name(display_path: str, source: str) -> str:
+    """The spec's names a run depends on: in diagnostics, and recorded in the output."""
+    return display_path if display_path == source else f"{display_path}\0{source}"
 
 
 def code_digest() -> str:

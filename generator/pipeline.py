@@ -36,6 +36,7 @@ from generator.plan import (
     plan_files,
     uses_stream_helper,
 )
+from generator.provenance import recorded_name
 from generator.render import make_environment, render
 from generator.versions import package_version
 from generator.writer import (
@@ -121,14 +122,17 @@ def render_tree(
     templates: Path | None = None,
     targets: Sequence[str] = TARGETS,
     full_black: bool = False,
+    source: str | None = None,
 ) -> dict[str, bytes]:
     """Every output file's bytes, reusing existing files whose rendered text is unchanged.
 
     ``full_black`` runs black over every Python file instead of trusting our
-    templates' layout; the output is the same, only slower.
+    templates' layout; the output is the same, only slower. ``source`` is the
+    spec's name that headers and PROVENANCE.json record (default: the name
+    the spec was loaded under).
     """
     env = make_environment(templates)
-    source = api.spec_path
+    source = api.spec_path if source is None else source
     roots = target_roots(targets)
     out: dict[str, bytes] = {}
     pending: list[_Pending] = []
@@ -170,9 +174,17 @@ def render_tree(
             out[path] = (fmt.header(source, digest, text) + text).encode("utf-8")
         for path, _, digest in batch:
             if path not in out:
-                out[path] = existing[path]
-    out[PROVENANCE] = _provenance(api, roots)
+                out[path] = _reheaded(existing[path], source, digest)
+    out[PROVENANCE] = _provenance(api, roots, source)
     return dict(sorted(out.items()))
+
+
+def _reheaded(existing: bytes, source: str, digest: str) -> bytes:
+    """A reused file under a header naming the current spec (it may have been renamed)."""
+    first = existing.find(b"\n")
+    head = fmt.header(source, digest, "").encode("utf-8")
+    # Same body, so the body hash ``reusable`` checked stays; only the name may change.
+    return head.split(b"\n", 1)[0] + existing[first:]
 
 
 def _render_planned(
@@ -200,12 +212,12 @@ def _render_planned(
         out[path] = text.encode("utf-8")
 
 
-def _provenance(api: Api, roots: dict[str, str]) -> bytes:
+def _provenance(api: Api, roots: dict[str, str], source: str) -> bytes:
     record = {
         "generator": "messages-codegen",
         "generator_version": __version__,
         "black_version": fmt.BLACK_VERSION,
-        "spec": api.spec_path,
+        "spec": source,
         "spec_sha256": api.spec_sha256,
         "targets": {target: root.rstrip("/") or "." for target, root in roots.items()},
     }
@@ -222,8 +234,14 @@ def generate(
     targets: Sequence[str] = TARGETS,
     full_black: bool = False,
     strict: bool = True,
+    source: str | None = None,
 ) -> GenerateResult:
-    """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
+    """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``.
+
+    ``display_path`` names the spec in diagnostics. ``source`` names it in the
+    output; by default ``display_path`` if given, else its path relative to
+    the project holding ``out`` (``provenance.recorded_name``).
+    """
     caches = _caches(out)
     for record, path, key in caches:
         record.load(path, key)
@@ -231,14 +249,16 @@ def generate(
     existing = read_tree(out)
     # Reuse is safe in both modes: a file edited by hand no longer matches the
     # hash of its body that its header records, so it is formatted afresh.
-    files = render_tree(api, existing, templates, targets, full_black)
+    if source is None:
+        source = display_path if display_path is not None else recorded_name(spec_path, out)
+    files = render_tree(api, existing, templates, targets, full_black, source)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
         owned = owned_files(out, existing) | set(files)
         result.drift = compare_tree(files, {p: b for p, b in existing.items() if p in owned})
         return result
     try:
-        _write(spec_path, out, templates, targets, files, result, caches)
+        _write(spec_path, out, templates, targets, files, result, caches, source)
     except OSError as exc:
         # Raised outside the transaction (the lock, the folder itself): nothing was moved.
         where = exc.filename or out
@@ -254,6 +274,7 @@ def _write(
     files: dict[str, bytes],
     result: GenerateResult,
     caches: list[tuple[Record[Any], Path, str]],
+    source: str,
 ) -> None:
     """The write phase, one run at a time: what is on disk is read again under the lock."""
     if out.exists() and not out.is_dir():
@@ -268,8 +289,8 @@ def _write(
         )
         result.foreign = written.foreign
         incremental.remember(
-            spec_path.read_bytes(), result.api.spec_path, out, templates, targets, files,
-            result.warnings,
+            spec_path.read_bytes(), incremental.inputs_name(result.api.spec_path, source), out,
+            templates, targets, files, result.warnings,
         )
         if (out / CACHE_DIR).is_dir():
             for record, path, key in caches:

@@ -28,7 +28,15 @@ from generator.typemap import literal
 
 __all__ = ["TEMPLATES_DIR", "cache_dir", "make_environment", "render"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+def _templates_dir() -> Path:
+    """Our templates: inside the installed package, or at the top of a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+TEMPLATES_DIR = _templates_dir()
 
 # Everything here shapes the compiled code, so it names the cache folder too.
 _OPTIONS: dict[str, Any] = {

@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "diff_cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "old.yaml").is_file())
 EVOLUTION = CASES / "messages_evolution"
-STRIPE_OLD = Path("/work/shared/specs/stripe-2023-08-23.yaml")
-STRIPE_NEW = Path("/work/shared/specs/stripe-2023-09-12.yaml")
+# Too large to commit (4 MB each): the team's shared data beside the clone, when present.
+STRIPE_OLD = ROOT.parent / "shared" / "specs" / "stripe-2023-08-23.yaml"
+STRIPE_NEW = ROOT.parent / "shared" / "specs" / "stripe-2023-09-12.yaml"
 _KEYS = ("rule", "path", "direction", "impact", "bump", "python")
 
 
@@ -378,8 +379,7 @@ def spec_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         _git(repo, "add", "spec/messages.yaml")
         _git(repo, "commit", "-q", "-m", tag)
         _git(repo, "tag", tag)
-    (repo / "sub").mkdir()
-    monkeypatch.chdir(repo / "sub")  # any directory inside the repository will do
+    monkeypatch.chdir(repo)
     return repo
 
 
@@ -407,6 +407,51 @@ def test_cli_git_unknown_revision_exits_2(spec_repo: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: `git:v9`: cannot read v9:spec/messages.yaml: ")
     assert "Traceback" not in result.output
+
+
+@needs_git
+def test_cli_git_revision_with_a_path(spec_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git:REV:PATH names the file, relative to the working directory as file arguments are."""
+    (spec_repo / "api").mkdir()
+    shutil.move(spec_repo / "spec" / "messages.yaml", spec_repo / "api" / "shop.yaml")
+    _git(spec_repo, "add", "-A")
+    _git(spec_repo, "commit", "-q", "-m", "moved")
+    result = CliRunner().invoke(cli, ["diff", "git:v1:spec/messages.yaml", "git:HEAD:api/shop.yaml",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["old"], data["new"]) == ("v1:spec/messages.yaml", "HEAD:api/shop.yaml")
+    assert data["counts"]["total"] == 14
+    # From a subdirectory, and with an absolute path: the same file.
+    (spec_repo / "sub").mkdir()
+    monkeypatch.chdir(spec_repo / "sub")
+    for new in ("git:HEAD:../api/shop.yaml", f"git:HEAD:{spec_repo / 'api' / 'shop.yaml'}"):
+        again = CliRunner().invoke(cli, ["diff", "git:v1:../spec/messages.yaml", new, "--format", "json"])
+        assert again.exit_code == 0, again.output
+        assert json.loads(again.stdout)["counts"]["total"] == 14
+
+
+@needs_git
+def test_cli_git_revision_reads_the_spec_setting(spec_repo: Path) -> None:
+    """git:REV alone reads the spec that [tool.messages-codegen] names, as generate does."""
+    (spec_repo / "api").mkdir()
+    shutil.copy(spec_repo / "spec" / "messages.yaml", spec_repo / "api" / "shop.yaml")
+    (spec_repo / "pyproject.toml").write_text('[tool.messages-codegen]\nspec = "api/shop.yaml"\n')
+    _git(spec_repo, "add", "-A")
+    _git(spec_repo, "commit", "-q", "-m", "v3")
+    result = CliRunner().invoke(cli, ["diff", "git:HEAD", "api/shop.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("HEAD:api/shop.yaml -> api/shop.yaml: no changes")
+    missing = CliRunner().invoke(cli, ["diff", "git:v1", "api/shop.yaml"])
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: `git:v1`: cannot read v1:api/shop.yaml: ")
+
+
+@needs_git
+def test_cli_git_revision_with_an_empty_path_exits_2(spec_repo: Path) -> None:
+    result = CliRunner().invoke(cli, ["diff", "git::spec/messages.yaml", "git:v1:"])
+    assert result.exit_code == 2
+    assert "expected git:REV or git:REV:PATH" in result.stderr
 
 
 def test_cli_git_outside_a_repository_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

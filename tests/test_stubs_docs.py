@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import fmt
+from generator import fmt, ir
 from generator.cli import cli
 from generator.docs.markdown import cell, code, fenced, inline, prose
 from generator.docs.pages import _black, _black_as_is
@@ -36,9 +36,8 @@ from tests.tree_support import ROOT, read_tree
 
 CASES_DIR = ROOT / "tests" / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "spec.yaml").is_file())
-PETSTORE = Path("/work/shared/specs/petstore-expanded.yaml")
-if not PETSTORE.is_file():
-    PETSTORE = ROOT.parent / "shared" / "specs" / "petstore-expanded.yaml"
+# A public spec nobody on the team wrote (OAI's petstore-expanded example, Apache-2.0), committed.
+PETSTORE = ROOT / "tests" / "specs" / "petstore-expanded.yaml"
 
 HOSTILE = """
 openapi: 3.1.0
@@ -295,7 +294,7 @@ def test_stubs_pass_mypy_strict(trees: dict[str, tuple[Path, str]], tmp_path: Pa
 # -- the docs --------------------------------------------------------------------------
 
 _LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
-_ALLOWED_HTML = re.compile(r"<(br|code|/code)>")
+_ALLOWED_HTML = re.compile(r"<(br|code|/code|details markdown=\"1\"|/details|summary|/summary)>")
 
 
 def _outside_code(text: str) -> str:
@@ -357,19 +356,22 @@ def test_pages_mention_every_operation_method_and_schema(trees: dict[str, tuple[
         assert heading in page, heading
     # The beta form declares its own body and reply types, so it has a page of its own.
     beta = (root / "docs" / "operations" / "beta_messages_create.md").read_text(encoding="utf-8")
-    for heading in ("`client.beta.messages.create`", "| `anthropic-beta` | header | `betas` |",
+    for heading in ("`client.beta.messages.create`", "| `anthropic-beta`<br>Python: `betas` | header |",
                     "### `BetaContentBlock`: one of, by `type`"):
         assert heading in beta, heading
     assert "Message --> \"*\" ContentBlock : content" in page
-    assert "ContentBlock <|-- TextBlock : text" in page
+    # The operation draws the result one level deep; schemas.md draws each union's variants.
+    assert "ContentBlock <|-- TextBlock : text" not in page
+    overview = (root / "docs" / "schemas.md").read_text(encoding="utf-8")
+    assert "ContentBlock <|-- TextBlock : text" in overview
     for schema in api.schemas:
         assert f"[`{schema.name}`]" in index, schema.name
     for op in api.operations:
         for example in op.request_examples:
             assert f"### Request `{example.name}`" in page
-    for retried in ("| `429` | `RateLimitError` | `rate_limit_error` | yes |",
-                    "| `500` | `InternalServerError` | `api_error` | yes |",
-                    "| `400` | `BadRequestError` | `invalid_request_error` | no |"):
+    for retried in ("| `429` | `RateLimitError` | `rate_limit_error` | **Retried.** ",
+                    "| `500` | `InternalServerError` | `api_error` | **Retried.** ",
+                    "| `400` | `BadRequestError` | `invalid_request_error` | Not retried. "):
         assert retried in page, retried
 
 
@@ -515,3 +517,37 @@ def test_a_target_is_never_written_over_another(tmp_path: Path) -> None:
     refused = runner.invoke(cli, ["stubs", "--spec", str(PETSTORE), "--out", str(out)])
     assert refused.exit_code == 2 and "refusing" in refused.output, refused.output
     assert read_tree(out) == before
+
+
+def test_pages_read_at_a_page_width(trees: dict[str, tuple[Path, str]]) -> None:
+    """At most four columns a table, no diagram past the size limit, long examples folded."""
+    from generator.docs.site import DIAGRAM_LIMIT
+
+    root, _ = trees["bundled"]
+    pages = {p.relative_to(root / "docs").as_posix(): p.read_text(encoding="utf-8")
+             for p in (root / "docs").rglob("*.md")}
+    for rel, text in pages.items():
+        for line in text.splitlines():
+            if line.startswith("|") and not line.startswith("| ---"):
+                cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+                assert len(cells) <= 4, f"{rel}: {len(cells)} columns: {line[:80]}"
+        for diagram in re.findall(r"```mermaid\n(.*?)```", text, re.S):
+            assert diagram.count("\n    class ") <= DIAGRAM_LIMIT, rel
+    page = pages["operations/messages_create.md"]
+    # Required fields carry a badge; a field named the same in Python shows its name once.
+    api, _ = load_api(ROOT / "spec" / "messages.yaml")
+    (op,) = [o for o in api.operations if o.operation_id == "messages_create"]
+    for f in op.body_fields:
+        badge = "<br>**required**" if f.required else ""
+        if f.py_name == f.name:
+            assert f"\n| `{f.name}`{badge} | " in page, f.name
+            assert f"Python: `{f.py_name}`" not in page
+        else:
+            assert f"\n| `{f.name}`<br>Python: `{f.py_name}`{badge} | " in page, f.name
+    examples = page.split("## Examples", 1)[1]
+    folded = examples.count('<details markdown="1">')
+    assert folded and folded == examples.count("</details>")
+    assert "schemas.md" in pages and "classDiagram" in pages["schemas.md"]
+    # No diagram of every type at once: one per union, each with its variants.
+    unions = sum(isinstance(schema, ir.UnionSchema) for schema in api.schemas)
+    assert pages["schemas.md"].count("```mermaid") == pages["schemas.md"].count("\n### `") == unions

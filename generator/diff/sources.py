@@ -1,7 +1,8 @@
-"""Where each side of a diff comes from: a spec file, or ``git:REV`` for the bundled spec at a revision."""
+"""Where each side of a diff comes from: a spec file, or ``git:REV[:PATH]`` for a spec at a revision."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -14,24 +15,32 @@ BUNDLED_SPEC = "spec/messages.yaml"
 _GIT_PREFIX = "git:"
 
 
-def load_side(argument: str, cwd: Path | None = None) -> Spec:
+def load_side(argument: str, cwd: Path | None = None, default_spec: str = BUNDLED_SPEC) -> Spec:
     """Load one side of a diff as named on the command line.
 
-    ``git:REV`` reads ``spec/messages.yaml`` as committed at ``REV`` in the git
-    repository containing ``cwd`` (default: the current directory); its
-    locations read ``REV:spec/messages.yaml:line:col``, git's own spelling.
-    Raises UsageError (exit 2) if git, the repository, the revision or the file
-    is missing, and SpecError if what was found is not a strict spec.
+    ``git:REV:PATH`` reads ``PATH`` as committed at ``REV`` in the git
+    repository containing ``cwd`` (default: the current directory); ``PATH``
+    is relative to ``cwd``, as a file argument is. ``git:REV`` reads
+    ``default_spec`` (the ``spec`` setting of ``[tool.messages-codegen]``, or
+    ``spec/messages.yaml``). Locations read ``REV:PATH:line:col``, git's own
+    spelling. Raises UsageError (exit 2) if git, the repository, the revision
+    or the file is missing, and SpecError if what was found is not a strict spec.
     """
     if not argument.startswith(_GIT_PREFIX):
         return load_spec(Path(argument), display_path=argument)
-    rev = argument[len(_GIT_PREFIX):]
-    if not rev:
-        raise UsageError(f"`{argument}`: expected git:REV, for example git:v1.2.0 or git:HEAD~1")
-    shown = f"{rev}:{BUNDLED_SPEC}"
+    rev, _, path = argument[len(_GIT_PREFIX):].partition(":")
+    path = Path(path or default_spec).as_posix()
+    if not rev or not path or path == ".":
+        raise UsageError(
+            f"`{argument}`: expected git:REV or git:REV:PATH, for example git:v1.2.0 or "
+            f"git:HEAD~1:{default_spec}"
+        )
+    shown = f"{rev}:{path}"
+    # ``./`` makes git read the path from the working directory, not the repository's top.
+    where = "./" + Path(os.path.relpath(path, cwd or Path.cwd())).as_posix()
     try:
         result = subprocess.run(
-            ["git", "show", f"{rev}:{BUNDLED_SPEC}"],
+            ["git", "show", f"{rev}:{where}"],
             cwd=cwd, capture_output=True, check=False,
         )
     except FileNotFoundError:

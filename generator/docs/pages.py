@@ -10,7 +10,7 @@ from generator import ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
 from generator.docs.site import FIELD_HEAD, Site, call_name
 from generator.plan import OutputFile
-from generator.typemap import Side, literal, module_name, schema_names
+from generator.typemap import Side, literal, module_name, schema_names, type_refs
 
 __all__ = ["plan_docs"]
 
@@ -32,6 +32,12 @@ def plan_docs(api: ir.Api) -> list[OutputFile]:
 _RETRY_RULE = "408, 409, 429 and 5xx"
 
 
+def _meaning(retried: str, description: str) -> str:
+    """The error's description after a badge saying whether the client retries it."""
+    badge = {"yes": "**Retried.**", "no": "Not retried."}.get(retried, f"Retried {retried}.")
+    return f"{badge} {description}".rstrip()
+
+
 def _retried(status: str) -> str:
     if status.isdigit():
         code_ = int(status)
@@ -39,6 +45,10 @@ def _retried(status: str) -> str:
     if status.upper() == "5XX":
         return "yes"
     return f"if {_RETRY_RULE}"
+
+
+# More variants than this side by side make a diagram too wide to read once fitted.
+_ROW_OF_VARIANTS = 5
 
 
 class Pages(Site):
@@ -54,10 +64,10 @@ class Pages(Site):
                     code(_http_line(op, binding)),
                     cell(op.summary or first_paragraph(op.description)),
                 ])
-        errors = Table(["Status", "Exception", "`error.type`", "Retried", "Meaning"])
+        errors = Table(["Status", "Exception", "`error.type`", "Meaning"])
         for e in api.errors:
             errors.rows.append([str(e.status), code(e.class_name), code(e.error_type) if e.error_type else "",
-                                _retried(str(e.status)), cell(e.description)])
+                                _meaning(_retried(str(e.status)), cell(e.description))])
         first = api.operations[0] if api.operations else None
         auth = (f"API key in the {code(api.api_key_header)} header"
                 + (f", read from {code(api.api_key_env)}" if api.api_key_env else "")
@@ -80,23 +90,36 @@ class Pages(Site):
         }
 
     def type_table(self, base: str) -> Table:
-        table = Table(["Type", "Kind", "Python", "Summary"])
+        table = Table(["Type", "Kind", "Summary"])
         for schema in self.api.schemas:
             names = schema_names(schema)
-            python = ", ".join(dict.fromkeys(code(n) for n in (names.model, names.param) if n))
+            # The Python names, where they are not the schema's own.
+            python = [code(n) for n in dict.fromkeys((names.model, names.param)) if n and n != schema.name]
             table.rows.append([
-                f"[{code(schema.name)}]({base}{self.schema_page(schema.name)})",
-                _kind(schema), python, cell(first_paragraph(schema.description)),
+                f"[{code(schema.name)}]({base}{self.schema_page(schema.name)})"
+                + (f"<br>Python: {', '.join(python)}" if python else ""),
+                _kind(schema), cell(first_paragraph(schema.description)),
             ])
         return table
 
     def overview(self) -> dict[str, Any]:
-        response = [s.name for s in self.api.schemas if s.usage.response or not s.usage.request]
-        request = [s.name for s in self.api.schemas if s.usage.request]
+        """The types, and one diagram per union: all types in one diagram read at no size."""
+        unions = []
+        for schema in self.api.schemas:
+            if not isinstance(schema, ir.UnionSchema):
+                continue
+            side: Side = "model" if schema.usage.response or not schema.usage.request else "param"
+            members = [m.type.name for m in schema.union.members if isinstance(m.type, ir.Ref)]
+            unions.append({
+                "title": f"{code(self.py_name(schema.name, side))} "
+                         f"({'in responses' if side == 'model' else 'in requests'})",
+                "link": self.link(schema.name, side, ""),
+                "diagram": self.diagram([schema.name, *dict.fromkeys(members)], side,
+                                        sideways=len(members) > _ROW_OF_VARIANTS),
+            })
         return {
             "title": heading(self.api.title),
-            "response_diagram": self.diagram(response, "model") if response else "",
-            "request_diagram": self.diagram(request, "param") if request else "",
+            "unions": unions,
             "types": self.type_table(""),
         }
 
@@ -113,7 +136,7 @@ class Pages(Site):
             "operation_id": code(op.operation_id),
             "deprecated": op.deprecated,
             "description": prose(op.description),
-            "diagram": self.diagram(self.reachable(result_roots), "model") if op.result else "",
+            "diagram": self.result_diagram(op.result) if op.result else "",
             "result": self.type_cell(op.result, "model", base) if op.result else "",
             "methods": [self.method(op, b) for b in op.bindings],
             "body": self.body(op, base),
@@ -125,6 +148,19 @@ class Pages(Site):
             "examples": self.examples(op),
         }
         return ctx
+
+    def result_diagram(self, result: ir.TypeExpr) -> str:
+        """The result and the types its fields name, one level deep.
+
+        Deeper, a union of many variants fans out into a row too wide to read;
+        ``schemas.md`` draws each union with its variants.
+        """
+        roots = list(dict.fromkeys(type_refs(result)))
+        names = list(dict.fromkeys([*roots, *(r for name in roots for r in self._refs(name))]))
+        drawn = self.diagram(names, "model")
+        if any(isinstance(self.schemas[n], ir.UnionSchema) for n in names):
+            drawn += "\n\nEach union's variants are drawn in [all types](../schemas.md)."
+        return drawn
 
     def method(self, op: ir.Operation, binding: ir.MethodBinding) -> dict[str, Any]:
         facts = [f"HTTP: {code(_http_line(op, binding))}"]
@@ -147,7 +183,7 @@ class Pages(Site):
             returns += (f"; with {code(op.stream.flag_py_name + '=True')}: {code(f'Stream[{event}]')}"
                         f" ({code(f'AsyncStream[{event}]')} when async)")
         facts.append(f"Returns: {returns}")
-        params = Table(["Wire name", "In", *FIELD_HEAD[1:]])
+        params = Table(["Parameter", "In", *FIELD_HEAD[1:]])
         for p in binding.parameters:
             params.rows.append(self.row(
                 p.name, p.py_name, p.type, "param", "../", required=p.required, default=p.default,
@@ -240,7 +276,7 @@ class Pages(Site):
         }
 
     def errors(self, op: ir.Operation) -> dict[str, Any]:
-        table = Table(["Status", "Exception", "`error.type`", "Retried", "Meaning"])
+        table = Table(["Status", "Exception", "`error.type`", "Meaning"])
         for r in op.responses:
             if r.status.startswith(("1", "2", "3")):
                 continue
@@ -249,7 +285,7 @@ class Pages(Site):
             table.rows.append([
                 code(r.status), code(error) if error else "",
                 code(known.error_type) if known and known.error_type else "",
-                _retried(r.status), cell(r.description),
+                _meaning(_retried(r.status), cell(r.description)),
             ])
         for name, retried, meaning in (
             ("APIConnectionError", "yes", "No answer arrived (network failure)."),
@@ -257,7 +293,7 @@ class Pages(Site):
             ("APIResponseValidationError", "no", "The answer did not fit the documented type."),
         ) + ((("IncompleteStreamError", "no", "The stream ended before its last event."),)
              if op.stream is not None else ()):
-            table.rows.append(["", code(name), "", retried, meaning])
+            table.rows.append(["", code(name), "", _meaning(retried, meaning)])
         advice = (
             f"Answers with status {_RETRY_RULE}, connection errors and timeouts are retried "
             "automatically, up to `max_retries` times (2 unless the client or `with_options()` "
@@ -449,14 +485,22 @@ def _http_line(op: ir.Operation, binding: ir.MethodBinding) -> str:
     query = "&".join(f"{k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in binding.fixed_query)
     return f"{op.method.upper()} {op.path}" + (f"?{query}" if query else "")
 
-def _example(title: str, example: ir.Example) -> dict[str, str]:
+# Examples longer than this many lines are folded (``<details>``), so a page
+# of examples can be read as a list of what they show.
+_FOLD_LINES = 12
+
+
+def _example(title: str, example: ir.Example) -> dict[str, Any]:
     value = example.value
     if isinstance(value, str) and not example.media_type.endswith("json"):
-        block = fenced(value, "text")
+        text, language = value, "text"
     else:
-        block = fenced(json.dumps(value, indent=2, ensure_ascii=False), "json")
+        text, language = json.dumps(value, indent=2, ensure_ascii=False), "json"
+    lines = text.count("\n") + 1
     return {
         "title": title + (f": {inline(example.summary)}" if example.summary else ""),
         "description": prose(example.description),
-        "block": block,
+        "block": fenced(text, language),
+        "fold": f"{lines} lines of {language.upper() if language == 'json' else 'text'}"
+                if lines > _FOLD_LINES else "",
     }

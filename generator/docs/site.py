@@ -20,9 +20,14 @@ from generator.typemap import (
     type_refs,
 )
 
-__all__ = ["FIELD_HEAD", "Site", "call_name", "constraint_text", "is_tagged"]
+__all__ = ["DIAGRAM_LIMIT", "FIELD_HEAD", "Site", "call_name", "constraint_text", "is_tagged"]
 
-FIELD_HEAD = ["Wire name", "Python", "Type", "Required", "Default", "Constraints", "Values", "Description"]
+# At most four columns, as Redoc shows the same facts: the name (once, when the
+# Python name is the wire name) with a "required" badge; the type with its
+# allowed values, constraints and default; the description, which gets the width.
+FIELD_HEAD = ["Field", "Type", "Description"]
+# A class diagram wider than this many classes no longer reads once fitted to a page.
+DIAGRAM_LIMIT = 16
 
 
 def constraint_text(c: ir.Constraints) -> str:
@@ -36,7 +41,7 @@ def constraint_text(c: ir.Constraints) -> str:
             parts.append(text.format(literal(value)))
     if c.pattern is not None:
         parts.append("pattern " + code(c.pattern))
-    return "<br>".join(parts)
+    return ", ".join(parts)
 
 
 # Mermaid words that cannot name a class.
@@ -124,14 +129,23 @@ class Site:
     def row(self, wire: str, py: str, t: ir.TypeExpr, side: Side, base: str, *, required: bool,
             default: object, constraints: ir.Constraints, description: str, deprecated: bool = False,
             annotation: str | None = None, extra: Iterable[str] = ()) -> list[str]:
-        values = ", ".join(code(literal(v)) for v in self.values(t))
+        name = code(wire) if py == wire else f"{code(wire)}<br>Python: {code(py)}"
+        if required:
+            name += "<br>**required**"
+        kind = [self.type_cell(t, side, base, annotation)]
+        # A Literal's type already spells its values; an enum's name does not.
+        values = () if isinstance(_unwrap(t), ir.LiteralOf) else self.values(t)
+        if values:
+            kind.append("one of " + ", ".join(code(literal(v)) for v in values))
+        limits = constraint_text(constraints)
+        if limits:
+            kind.append(limits)
+        if default is not ir.MISSING:
+            kind.append(f"default {code(literal(default))}")
         text = cell(description)
         if deprecated:
             text = "**Deprecated.** " + text
-        return [code(wire), *extra, code(py), self.type_cell(t, side, base, annotation),
-                "yes" if required else "no",
-                "" if default is ir.MISSING else code(literal(default)),
-                constraint_text(constraints), values, text]
+        return [name, *extra, "<br>".join(kind), text]
 
     def field_table(self, schema: ir.ObjectSchema, side: Side, base: str) -> Table:
         """A schema's fields as its Python side spells them (model attributes, or dict keys)."""
@@ -205,17 +219,29 @@ class Site:
 
     # -- diagrams ---------------------------------------------------------------------------
 
-    def diagram(self, names: list[str], side: Side) -> str:
-        """A Mermaid class diagram of ``names``: fields as members, references as arrows."""
+    def diagram(self, names: list[str], side: Side, *, sideways: bool = False) -> str:
+        """A Mermaid class diagram of ``names``: fields as members, references as arrows.
+
+        At most ``DIAGRAM_LIMIT`` classes, the first ones of ``names``; a
+        sentence after the diagram says how many were left out. ``sideways``
+        draws left to right: a union of many variants then stacks them in a
+        column instead of a row too wide to read.
+        """
+        left_out = names[DIAGRAM_LIMIT:]
+        names = names[:DIAGRAM_LIMIT]
         shown = set(names)
-        lines = ["classDiagram"]
+        lines = ["classDiagram"] + (["    direction LR"] if sideways else [])
         edges: list[str] = []
         for name in names:
             block, candidates = self._class_block(name, side)
             lines.append(block)
             edges += [edge for target, edge in candidates if target in shown]
         lines += edges
-        return fenced("\n".join(lines), "mermaid")
+        drawn = fenced("\n".join(lines), "mermaid")
+        if left_out:
+            drawn += (f"\n\n{len(left_out)} more types are not drawn here: "
+                      + ", ".join(code(self.py_name(n, side)) for n in left_out) + ".")
+        return drawn
 
     def _class_block(self, name: str, side: Side) -> tuple[str, tuple[tuple[str, str], ...]]:
         """A schema's class in a diagram, and each arrow it may draw, by the schema it points to.

@@ -63,14 +63,13 @@ from typing import (
     Iterator,
     Literal,
     Mapping,
-    TypeGuard,
     TypeVar,
     overload,
 )
 from urllib.parse import urlencode
 
 import httpx
-from typing_extensions import Self
+from typing_extensions import Self, TypeGuard
 
 from ._errors import (
     APIConnectionError,

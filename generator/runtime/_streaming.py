@@ -57,7 +57,7 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slots=True: Python 3.9 has no such option
 class ServerSentEvent:
     """One dispatched event. ``event`` is ``None`` when the server named none."""
 

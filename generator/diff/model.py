@@ -166,6 +166,8 @@ class Operation:
     deprecated: bool = False
     # Parameter names that only an x-variant exposes (and which method that is).
     variant_params: dict[str, str] = field(default_factory=dict)
+    # ``x-pagination`` with its defaults filled in, as (key, value) pairs; None: not paginated.
+    pagination: tuple[tuple[str, str | None], ...] | None = None
 
     @property
     def title(self) -> str:

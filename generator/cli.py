@@ -6,12 +6,14 @@ this module only parses arguments, prints, and maps errors to exit codes.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.codes import LENIENT
 from generator.diagnostics import GeneratorError, SpecError, format_diagnostics
 
 __all__ = ["cli", "main"]
@@ -33,21 +35,36 @@ def cli() -> None:
     """Generate a typed Python client from an OpenAPI description of the Messages API."""
 
 
+_STRICT_OPTION = click.option(
+    "--strict/--no-strict", default=None,
+    help="Make findings that do not change the generated code (bad examples and defaults, "
+    "unknown keywords, 3.0 leftovers) errors.  [default: the `strict` setting, else off]",
+)
+
+
+def _strict(flag: bool | None, settings: dict[str, object]) -> bool:
+    return flag if flag is not None else settings.get("strict") is True
+
+
 @cli.command()
 @click.argument("spec", required=False, default=DEFAULT_SPEC, type=click.Path(dir_okay=False))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
     show_default=True, help="How to print diagnostics.",
 )
-def validate(spec: str, fmt: str) -> None:
+@_STRICT_OPTION
+def validate(spec: str, fmt: str, strict: bool | None) -> None:
     """Check SPEC (default: spec/messages.yaml) and report every problem found.
 
     Exit status: 0 clean (warnings allowed), 1 problems found, 2 unreadable file.
+    Findings that do not change the generated code (examples, defaults, unknown
+    keywords...) are warnings unless --strict or `strict = true` in
+    [tool.messages-codegen] of ./pyproject.toml.
     """
     from generator.validate import validate_file
 
     try:
-        diagnostics = validate_file(Path(spec), display_path=spec)
+        diagnostics = validate_file(Path(spec), display_path=spec, strict=_strict(strict, _settings()))
     except GeneratorError as exc:
         _fail(exc, fmt)
         return
@@ -95,17 +112,20 @@ _CHECK_OPTION = click.option("--check", is_flag=True,
 @_CHECK_OPTION
 @click.option("--full-black", is_flag=True,
               help="Run black over every Python file written (the same output, slower).")
+@_STRICT_OPTION
 def generate(
-    spec: str | None, out: str | None, templates: str | None, check: bool, full_black: bool
+    spec: str | None, out: str | None, templates: str | None, check: bool, full_black: bool,
+    strict: bool | None,
 ) -> None:
     """Generate the client package, its stubs and its docs from the spec.
 
     Settings not given as options are read from [tool.messages-codegen] in
-    ./pyproject.toml (keys: spec, out, templates).
+    ./pyproject.toml (keys: spec, out, templates, strict).
     """
     settings = _settings()
     out = out or str(settings.get("out", "generated"))
-    _run(None, spec, out, templates, check, "messages-codegen generate", settings, full_black)
+    _run(None, spec, out, templates, check, "messages-codegen generate", settings, full_black,
+         _strict(strict, settings))
 
 
 @cli.command()
@@ -145,6 +165,7 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
 def _run(
     target: str | None, spec: str | None, out: str, templates: str | None, check: bool,
     again: str, settings: dict[str, object] | None = None, full_black: bool = False,
+    strict: bool | None = None,
 ) -> None:
     """Generate ``target`` (every target when None) into ``out``, and report.
 
@@ -154,12 +175,15 @@ def _run(
     from generator.writer import TARGETS
 
     settings = _settings() if settings is None else settings
+    strict = _strict(strict, settings)
     spec = spec or str(settings.get("spec", DEFAULT_SPEC))
     templates = templates or (str(settings["templates"]) if "templates" in settings else None)
     template_dir = Path(templates) if templates else None
     chosen = (target,) if target else TARGETS
     # Nothing changed since the last run: say so without loading the pipeline.
     cached = incremental.lookup(Path(spec), spec, Path(out), template_dir, chosen)
+    if cached is not None and strict and any(w.code in LENIENT for w in cached[1]):
+        cached = None  # made leniently; strict turns those warnings into errors
     if cached is not None:
         files, warnings = cached
         if warnings:
@@ -173,7 +197,7 @@ def _run(
     try:
         result = run(
             Path(spec), Path(out), templates=template_dir, check=check, display_path=spec,
-            targets=chosen, full_black=full_black,
+            targets=chosen, full_black=full_black, strict=strict,
         )
     except GeneratorError as exc:
         _fail(exc)
@@ -193,6 +217,32 @@ def _run(
         f"{len(result.removed)} removed",
         err=True,
     )
+    if result.foreign:
+        shown = ", ".join(result.foreign[:10]) + (", ..." if len(result.foreign) > 10 else "")
+        click.echo(
+            f"{out}: left alone {len(result.foreign)} file(s) messages-codegen did not write: {shown}",
+            err=True,
+        )
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException, so no ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _catch_signals() -> None:
+    """Turn SIGINT and SIGTERM into an exception, so every cleanup on the way out runs."""
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise_interrupted)
 
 
 @cli.command()
@@ -226,4 +276,17 @@ def docs(spec: str | None, out: str, templates: str | None, check: bool) -> None
 
 
 def main() -> None:
-    cli(prog_name="messages-codegen")
+    _catch_signals()
+    try:
+        cli(prog_name="messages-codegen")
+    except Interrupted as exc:
+        # Writing holds signals back while files move, so whenever one lands
+        # the output is the old tree or the new one, whole.
+        click.echo(f"messages-codegen: interrupted ({exc.name}); nothing was half-written", err=True)
+        sys.exit(128 + exc.signum)
+    finally:
+        # The work is done: a signal that lands while the interpreter shuts
+        # down must not turn a finished run into a crash.
+        for name in ("SIGINT", "SIGTERM"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)

@@ -8,13 +8,19 @@ so a code is never reused for a different problem. Ranges:
 - ``E2xx`` our own checks: what the generator relies on beyond the OpenAPI schema.
 - ``E4xx`` the generator (``generator.build``): valid OpenAPI it cannot turn into code yet.
 - ``W3xx`` warnings: suspicious but harmless to the generated code.
+
+A ``lenient`` code is a finding about the spec that does not change the
+generated code (an example or a default that does not match its schema, an
+unknown keyword...): a warning by default, an error under ``--strict`` (or
+``strict = true`` in ``[tool.messages-codegen]``). Its code stays the same
+either way, so a CI log and a local run name the same thing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CODES", "Code", "lookup"]
+__all__ = ["CODES", "LENIENT", "Code", "lookup"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,7 @@ class Code:
     code: str
     slug: str
     summary: str
+    lenient: bool = False
 
 
 CODES: tuple[Code, ...] = (
@@ -43,7 +50,8 @@ CODES: tuple[Code, ...] = (
     Code("E105", "invalid-schema", "a Schema Object is not valid JSON Schema for the document's dialect"),
     # Our checks.
     Code("E200", "unresolved-ref", "a local `$ref` points at nothing"),
-    Code("E201", "required-not-a-property", "`required` names a property the schema does not declare"),
+    Code("E201", "required-not-a-property", "`required` names a property the schema does not declare",
+         lenient=True),
     Code("E202", "external-ref", "a `$ref` to another file or URL, which the generator does not follow"),
     Code("E203", "unresolved-mapping", "a discriminator mapping entry points at nothing"),
     Code("E204", "variant-without-tag", "a union variant does not declare the discriminator property"),
@@ -55,10 +63,14 @@ CODES: tuple[Code, ...] = (
     Code("E210", "undeclared-path-parameter", "a `{name}` in a path template has no `in: path` parameter"),
     Code("E211", "unused-path-parameter", "an `in: path` parameter does not appear in the path template"),
     Code("E212", "duplicate-parameter", "an operation declares the same parameter (name and `in`) twice"),
-    Code("E213", "nullable-in-3.1", "`nullable` in an OpenAPI 3.1 document, where it means nothing"),
-    Code("E214", "invalid-example", "an example does not match its schema"),
-    Code("E215", "invalid-default", "a default does not match its schema"),
-    Code("E216", "invalid-sse-example", "an event-stream example has an event whose data is not valid"),
+    Code("E213", "nullable-in-3.1", "`nullable` in an OpenAPI 3.1 document (read as in 3.0)",
+         lenient=True),
+    Code("E214", "invalid-example", "an example does not match its schema",
+         lenient=True),
+    Code("E215", "invalid-default", "a default does not match its schema",
+         lenient=True),
+    Code("E216", "invalid-sse-example", "an event-stream example has an event whose data is not valid",
+         lenient=True),
     Code("E217", "class-name-collision", "two schema names become the same Python class name"),
     Code("E218", "property-name-collision", "two properties of one object become the same Python name"),
     Code("E219", "argument-name-collision", "two arguments of one method become the same Python name"),
@@ -68,8 +80,14 @@ CODES: tuple[Code, ...] = (
     Code("E223", "bad-x-python-name", "`x-python-name` is not a usable Python identifier"),
     Code("E224", "bad-x-codegen", "`x-codegen`, `x-resource` or `x-method` is malformed"),
     Code("E225", "ref-loop", "a chain of `$ref`s that comes back to itself without defining anything"),
-    Code("E226", "bad-x-pagination", "`x-pagination` is malformed or names a page field or query parameter that does not exist"),
-    Code("E227", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
+    Code("E226", "module-name-clash", "two schemas become one module file (by case), or a name too long for a file"),
+    Code("E227", "reserved-name", "a name the runtime, Python or the standard library already uses"),
+    Code("E228", "templated-base-url", "the default base URL (the first server's) holds `{variables}`"),
+    Code("E229", "allof-cycle", "`allOf` parts that include each other in a cycle"),
+    Code("E230", "unknown-keyword", "a Schema Object keyword JSON Schema does not define (a typo?)",
+         lenient=True),
+    Code("E231", "bad-x-pagination", "`x-pagination` is malformed or names a page field or query parameter that does not exist"),
+    Code("E232", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),
@@ -84,6 +102,7 @@ CODES: tuple[Code, ...] = (
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
 )
 
+LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)
 _BY_CODE = {entry.code: entry for entry in CODES}
 
 

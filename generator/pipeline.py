@@ -44,7 +44,10 @@ from generator.writer import (
     TARGETS,
     Drift,
     compare_tree,
+    locked,
+    owned_files,
     read_tree,
+    recover,
     write_tree,
 )
 
@@ -63,6 +66,8 @@ class GenerateResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Files in the output folder no run of ours wrote: left alone, reported.
+    foreign: list[str] = field(default_factory=list)
     drift: Drift | None = None
 
 
@@ -74,13 +79,18 @@ def display_name(path: Path) -> str:
         return path.name
 
 
-def load_api(spec_path: Path, display_path: str | None = None) -> tuple[Api, list[Diagnostic]]:
-    """Load, validate and build; raises SpecError on any error, returns the warnings."""
+def load_api(
+    spec_path: Path, display_path: str | None = None, *, strict: bool = True
+) -> tuple[Api, list[Diagnostic]]:
+    """Load, validate and build; raises SpecError on any error, returns the warnings.
+
+    ``strict`` makes the findings that do not change the code errors too.
+    """
     from generator.validate import validate_spec
 
     shown = display_path or display_name(spec_path)
     spec = load_spec(spec_path, shown)
-    diagnostics = validate_spec(spec)
+    diagnostics = validate_spec(spec, strict=strict)
     if has_errors(diagnostics):
         raise SpecError(diagnostics)
     return build_api(spec), [d for d in diagnostics if d.severity == "warning"]
@@ -211,32 +221,59 @@ def generate(
     display_path: str | None = None,
     targets: Sequence[str] = TARGETS,
     full_black: bool = False,
+    strict: bool = True,
 ) -> GenerateResult:
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``."""
     caches = _caches(out)
     for record, path, key in caches:
         record.load(path, key)
-    api, warnings = load_api(spec_path, display_path)
+    api, warnings = load_api(spec_path, display_path, strict=strict)
     existing = read_tree(out)
     # Reuse is safe in both modes: a file edited by hand no longer matches the
     # hash of its body that its header records, so it is formatted afresh.
     files = render_tree(api, existing, templates, targets, full_black)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
-        result.drift = compare_tree(files, existing)
+        owned = owned_files(out, existing) | set(files)
+        result.drift = compare_tree(files, {p: b for p, b in existing.items() if p in owned})
         return result
-    _refuse_other_targets(out, existing, files)
-    written = write_tree(out, files, existing)
-    result.written, result.unchanged, result.removed = (
-        written.written, written.unchanged, written.removed,
-    )
-    incremental.remember(
-        spec_path.read_bytes(), api.spec_path, out, templates, targets, files, warnings
-    )
-    if (out / CACHE_DIR).is_dir():
-        for record, path, key in caches:
-            record.save(path, key)
+    try:
+        _write(spec_path, out, templates, targets, files, result, caches)
+    except OSError as exc:
+        # Raised outside the transaction (the lock, the folder itself): nothing was moved.
+        where = exc.filename or out
+        raise UsageError(f"{out}: cannot write {where}: {exc.strerror or exc}") from None
     return result
+
+
+def _write(
+    spec_path: Path,
+    out: Path,
+    templates: Path | None,
+    targets: Sequence[str],
+    files: dict[str, bytes],
+    result: GenerateResult,
+    caches: list[tuple[Record[Any], Path, str]],
+) -> None:
+    """The write phase, one run at a time: what is on disk is read again under the lock."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a directory")
+    with locked(out):
+        recover(out)
+        existing = read_tree(out)
+        _refuse_other_targets(out, existing, files)
+        written = write_tree(out, files, existing)
+        result.written, result.unchanged, result.removed = (
+            written.written, written.unchanged, written.removed,
+        )
+        result.foreign = written.foreign
+        incremental.remember(
+            spec_path.read_bytes(), result.api.spec_path, out, templates, targets, files,
+            result.warnings,
+        )
+        if (out / CACHE_DIR).is_dir():
+            for record, path, key in caches:
+                record.save(path, key)
 
 
 def _caches(out: Path) -> list[tuple[Record[Any], Path, str]]:

@@ -1,7 +1,7 @@
 """Specs nobody on the team wrote: the two OpenAPI 3.0 petstores of the OpenAPI examples.
 
-They are read where they are kept (``../shared/specs/``, see its README), never
-copied. Each must generate a package that imports, type-checks, has a method
+They are committed under ``tests/corpus/`` (see its README for their source and
+licence), so the suite needs nothing outside the repository. Each must generate a package that imports, type-checks, has a method
 for every operation and a type for every schema -- and whose client works
 against a real HTTP server speaking the petstore's protocol.
 """
@@ -24,7 +24,7 @@ from generator.naming import class_name
 from generator.pipeline import generate
 from tests.tree_support import ROOT, import_tree, imported, mypy_trees
 
-SPECS_DIR = ROOT.parent / "shared" / "specs"
+SPECS_DIR = ROOT / "tests" / "corpus"
 PETSTORES = ["petstore.yaml", "petstore-expanded.yaml"]
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

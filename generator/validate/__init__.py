@@ -9,14 +9,18 @@ on input nobody foresaw becomes an E299 diagnostic rather than a traceback.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from generator.codes import LENIENT
 from generator.diagnostics import Diagnostic, SpecError
 from generator.loader import Spec, load_spec
 from generator.validate.document import Document
 from generator.validate.examples import check_examples
 from generator.validate.extensions import check_extensions
+from generator.validate.generatable import check_generatable
+from generator.validate.keywords import check_unknown_keywords
 from generator.validate.names import check_class_names, check_property_names
 from generator.validate.operations import (
     check_arguments,
@@ -40,6 +44,7 @@ CHECKS: tuple[Check, ...] = (
     check_discriminators,
     check_required,
     check_nullable,
+    check_unknown_keywords,
     check_operation_ids,
     check_path_parameters,
     check_arguments,
@@ -47,12 +52,15 @@ CHECKS: tuple[Check, ...] = (
     check_class_names,
     check_property_names,
     check_extensions,
+    check_generatable,
     check_paging,
     check_unused,
 )
 
 
-def validate_file(path: Path | str, display_path: str | None = None) -> list[Diagnostic]:
+def validate_file(
+    path: Path | str, display_path: str | None = None, *, strict: bool = True
+) -> list[Diagnostic]:
     """Load and validate the spec at ``path``; YAML problems come back as diagnostics.
 
     Raises UsageError (exit 2) only for a file that cannot be read at all.
@@ -61,11 +69,15 @@ def validate_file(path: Path | str, display_path: str | None = None) -> list[Dia
         spec = load_spec(path, display_path)
     except SpecError as exc:
         return list(exc.diagnostics)
-    return validate_spec(spec)
+    return validate_spec(spec, strict=strict)
 
 
-def validate_spec(spec: Spec) -> list[Diagnostic]:
-    """Every problem in ``spec``, sorted by location; empty when it is clean."""
+def validate_spec(spec: Spec, *, strict: bool = True) -> list[Diagnostic]:
+    """Every problem in ``spec``, sorted by location; empty when it is clean.
+
+    Without ``strict``, findings that do not change the generated code
+    (``generator.codes.LENIENT``) come back as warnings.
+    """
     found: dict[tuple[str, object, str], Diagnostic] = {}
     try:
         doc = build_document(spec)
@@ -79,7 +91,13 @@ def validate_spec(spec: Spec) -> list[Diagnostic]:
                 _add(found, diagnostic)
         except Exception as exc:  # a bug in a check must not hide the others' findings
             _add(found, _internal(spec, check.__name__, exc))
-    return sorted(found.values(), key=Diagnostic.sort_key)
+    return sorted((_severity(d, strict) for d in found.values()), key=Diagnostic.sort_key)
+
+
+def _severity(diagnostic: Diagnostic, strict: bool) -> Diagnostic:
+    if strict or diagnostic.code not in LENIENT or diagnostic.severity == "warning":
+        return diagnostic
+    return replace(diagnostic, severity="warning")
 
 
 def _internal(spec: Spec, where: str, exc: Exception) -> Diagnostic:

@@ -1,4 +1,4 @@
-"""Checks of ``x-pagination`` (E226) and of JSON Lines responses (E227).
+"""Checks of ``x-pagination`` (E231) and of JSON Lines responses (E232).
 
 ``x-pagination`` names fields of the operation's JSON success response and
 query parameters of the operation; each name must exist, so that a typo is a
@@ -55,16 +55,16 @@ def _pagination(doc: Document, op: Operation) -> Iterator[Diagnostic]:
     pointer = (*op.pointer, "x-pagination")
     node = op.node["x-pagination"]
     if not isinstance(node, dict):
-        yield _e("E226", doc, pointer, "`x-pagination` must be a mapping",
+        yield _e("E231", doc, pointer, "`x-pagination` must be a mapping",
                  hint="for example `{items: data, next: {parameter: after_id, cursor: last_id}}`")
         return
     for key in node:
         if key not in PAGINATION_KEYS and not key.startswith("x-"):
-            yield _e("E226", doc, (*pointer, key), f"unknown key `{key}` in `x-pagination`",
+            yield _e("E231", doc, (*pointer, key), f"unknown key `{key}` in `x-pagination`",
                      hint=did_you_mean(key, PAGINATION_KEYS) or f"`x-pagination` takes {', '.join(PAGINATION_KEYS)}")
     for key in ("items", "has-more"):
         if key in node and not isinstance(node[key], str):
-            yield _e("E226", doc, (*pointer, key), f"`{key}` must be a property name")
+            yield _e("E231", doc, (*pointer, key), f"`{key}` must be a property name")
     for key in ("next", "previous"):
         cursor = node.get(key)
         if key not in node or cursor is None:
@@ -72,32 +72,32 @@ def _pagination(doc: Document, op: Operation) -> Iterator[Diagnostic]:
         if not isinstance(cursor, dict) or any(
             k not in CURSOR_KEYS or not isinstance(v, str) for k, v in cursor.items()
         ):
-            yield _e("E226", doc, (*pointer, key),
+            yield _e("E231", doc, (*pointer, key),
                      f"`{key}` must map `parameter` (a query parameter) and `cursor` (a page field) to names",
                      hint=f"for example `{key}: {{parameter: after_id, cursor: last_id}}`")
             return
     settings = pagination_settings(node)
     body = _success_json(doc, op)
     if body is None:
-        yield _e("E226", doc, pointer, "a paginated operation needs a JSON success response (the page)")
+        yield _e("E231", doc, pointer, "a paginated operation needs a JSON success response (the page)")
         return
     properties, _ = doc.object_shape(body[1], body[0])
     items = properties.get(settings.items)
     if items is None:
-        yield _e("E226", doc, (*pointer, "items") if "items" in node else pointer,
+        yield _e("E231", doc, (*pointer, "items") if "items" in node else pointer,
                  f"the page has no property `{settings.items}` to hold its items",
                  hint=did_you_mean(settings.items, properties) or "name it with `items:`")
     else:
         found = doc.deref(items[1], items[0])
         if found is None or not isinstance(found[1], dict) or found[1].get("type") != "array":
-            yield _e("E226", doc, (*pointer, "items") if "items" in node else pointer,
+            yield _e("E231", doc, (*pointer, "items") if "items" in node else pointer,
                      f"the page's `{settings.items}` must be an array")
     fields = [("has-more", settings.has_more)]
     fields += [(key, settings.cursor_field(key)) for key in ("next", "previous")]
     for key, name in fields:
         if name is not None and name not in properties:
             where = (*pointer, key) if key in node else pointer
-            yield _e("E226", doc, where, f"the page has no property `{name}`",
+            yield _e("E231", doc, where, f"the page has no property `{name}`",
                      hint=did_you_mean(name, properties) or f"set `{key}` to a property of the page")
     params, _ = parameters_of(doc, op)
     query = sorted(p.name for p in params.values() if p.location == "query")
@@ -105,7 +105,7 @@ def _pagination(doc: Document, op: Operation) -> Iterator[Diagnostic]:
         name = settings.cursor_parameter(key)
         if name is not None and name not in query:
             where = (*pointer, key) if key in node else pointer
-            yield _e("E226", doc, where, f"`{name}` is not a query parameter of this operation",
+            yield _e("E231", doc, where, f"`{name}` is not a query parameter of this operation",
                      hint=did_you_mean(name, query) or "declare it under `parameters` with `in: query`")
 
 
@@ -123,10 +123,10 @@ def _jsonl(doc: Document, op: Operation) -> Iterator[Diagnostic]:
             if entry is None:
                 continue
             if not isinstance(entry, dict) or not ("schema" in entry or "itemSchema" in entry):
-                yield _e("E227", doc, (*found[0], "content", media),
+                yield _e("E232", doc, (*found[0], "content", media),
                          f"a `{media}` response needs a `schema`: the shape of one line",
                          hint="each line of the download is parsed into it")
             elif len(content) > 1 and str(status).startswith("2"):
-                yield _e("E227", doc, (*found[0], "content", media),
+                yield _e("E232", doc, (*found[0], "content", media),
                          f"a `{media}` success response must be the response's only media type",
                          hint="the generated method streams lines; it cannot also return JSON")

@@ -46,7 +46,7 @@ def check_nullable(doc: Document) -> Iterator[Diagnostic]:
         else:
             hint = "write `anyOf: [<the schema>, {type: \"null\"}]` instead"
         yield Diagnostic(
-            "E213", "`nullable` is not part of OpenAPI 3.1, so it allows nothing",
+            "E213", "`nullable` is not part of OpenAPI 3.1; the generator reads it as in 3.0",
             doc.at((*pointer, "nullable")), hint=hint,
         )
 

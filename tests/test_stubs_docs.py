@@ -367,8 +367,9 @@ def test_pages_mention_every_operation_method_and_schema(trees: dict[str, tuple[
     for schema in api.schemas:
         assert f"[`{schema.name}`]" in index, schema.name
     for op in api.operations:
+        op_page = (root / "docs" / "operations" / f"{op.operation_id}.md").read_text(encoding="utf-8")
         for example in op.request_examples:
-            assert f"### Request `{example.name}`" in page
+            assert f"### Request `{example.name}`" in op_page
     for retried in ("| `429` | `RateLimitError` | `rate_limit_error` | **Retried.** ",
                     "| `500` | `InternalServerError` | `api_error` | **Retried.** ",
                     "| `400` | `BadRequestError` | `invalid_request_error` | Not retried. "):

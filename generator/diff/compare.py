@@ -255,6 +255,7 @@ class _Comparer:
             self.emit("operation.removed", where, f"operation `{either.operation_id}` removed", f"{methods} removed")
             return
         self.operation_names(old, new, where)
+        self.pagination(old, new, where)
         self.docs(old.summary, new.summary, where, "summary")
         self.docs(old.description, new.description, where)
         if old.deprecated != new.deprecated:
@@ -270,6 +271,22 @@ class _Comparer:
         self.body(old, new, where)
         for status in sorted(set(old.responses) | set(new.responses)):
             self.response(old, new, status, where)
+
+    def pagination(self, old: Operation, new: Operation, where: Where) -> None:
+        method = new.python_methods[0]
+        if old.pagination == new.pagination:
+            return
+        if old.pagination is None:
+            self.emit("pagination.added", where, "x-pagination added",
+                      f"`{method}()` returns a page that walks every page, not the response model")
+        elif new.pagination is None:
+            self.emit("pagination.removed", where, "x-pagination removed",
+                      f"`{method}()` returns the response model, no longer a page")
+        else:
+            before, after = dict(old.pagination), dict(new.pagination)
+            changed = [f"{key} `{before[key]}` -> `{after[key]}`" for key in after if before[key] != after[key]]
+            self.emit("pagination.changed", where, "page shape changed: " + ", ".join(changed),
+                      f"`{method}()` pages read other fields or send other cursors")
 
     def operation_names(self, old: Operation, new: Operation, where: Where) -> None:
         before, after = old.python_methods[0], new.python_methods[0]

@@ -169,6 +169,8 @@ class Operation:
     # Components a variant uses as its own request body, reply or stream event
     # (``x-request-body``, ``x-response``, ``x-stream-event``): (method, direction, name).
     variant_roots: tuple[tuple[str, str, str], ...] = ()
+    # ``x-pagination`` with its defaults filled in, as (key, value) pairs; None: not paginated.
+    pagination: tuple[tuple[str, str | None], ...] | None = None
 
     @property
     def title(self) -> str:

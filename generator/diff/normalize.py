@@ -32,6 +32,7 @@ from generator.diff.model import (
     UnionOf,
 )
 from generator.loader import Pointer, Spec
+from generator.paging import pagination_settings
 
 __all__ = ["normalize", "operation_key"]
 
@@ -365,6 +366,7 @@ class _Normalizer:
             deprecated=raw.get("deprecated") is True,
             variant_params=variant_params,
             variant_roots=tuple(variant_roots),
+            pagination=_pagination(raw.get("x-pagination")),
         )
 
     def parameter(self, entry: Any, pointer: Pointer) -> Param | None:
@@ -549,3 +551,18 @@ def _merge(nodes: list[Node], pointer: Pointer) -> Node:
         first = scalars[0]
         return replace(first, pointer=pointer, enum=enum, bounds=tuple(sorted(bounds.items())))
     return replace(parts[0], pointer=pointer)
+
+
+def _pagination(node: Any) -> tuple[tuple[str, str | None], ...] | None:
+    """``x-pagination`` as comparable pairs: the page fields and cursor parameters it names."""
+    if not isinstance(node, dict):
+        return None
+    settings = pagination_settings(node)
+    return (
+        ("items", settings.items),
+        ("has-more", settings.has_more),
+        ("next parameter", settings.cursor_parameter("next")),
+        ("next cursor", settings.cursor_field("next")),
+        ("previous parameter", settings.cursor_parameter("previous")),
+        ("previous cursor", settings.cursor_field("previous")),
+    )

@@ -100,6 +100,19 @@ _TABLE = (
         why_response="the HTTP reply is unchanged; code that names the old classes (annotations, isinstance) must name the new ones",
     ),
     # -- parameters ----------------------------------------------------------------
+    Rule(
+        "pagination.added", "a list operation became paginated (x-pagination)", "compatible", "compatible",
+        python_breaking=True,
+    ),
+    Rule(
+        "pagination.removed", "a list operation is no longer paginated (x-pagination)", "compatible", "compatible",
+        python_breaking=True,
+    ),
+    Rule(
+        "pagination.changed",
+        "the page shape changed: the items, has-more or cursor fields, or the cursor parameters",
+        "breaking", "breaking",
+    ),
     Rule("parameter.removed", "a parameter was removed", "breaking", "breaking"),
     Rule("parameter.added", "a new optional parameter", "compatible", "compatible", addition=True),
     Rule("parameter.added-required", "a new required parameter", "breaking", "breaking"),

@@ -60,6 +60,14 @@ class _PageBase(Generic[_T]):
 class SyncCursorPage(_PageBase[_T]):
     """One page of a list; iterate it for every item across all pages."""
 
+    def __init__(
+        self,
+        spec: PageSpec[_T],
+        request: APIRequest,
+        body: dict[str, Any],
+        response: httpx.Response,
+        fetch: Callable[[APIRequest], Any],
+    ) -> None: ...
     def get_next_page(self) -> SyncCursorPage[_T]: ...
     def iter_pages(self) -> Iterator[SyncCursorPage[_T]]: ...
     def __iter__(self) -> Iterator[_T]: ...
@@ -67,6 +75,14 @@ class SyncCursorPage(_PageBase[_T]):
 class AsyncCursorPage(_PageBase[_T]):
     """The async twin of ``SyncCursorPage``: ``async for`` walks every page."""
 
+    def __init__(
+        self,
+        spec: PageSpec[_T],
+        request: APIRequest,
+        body: dict[str, Any],
+        response: httpx.Response,
+        fetch: Callable[[APIRequest], Awaitable[Any]],
+    ) -> None: ...
     async def get_next_page(self) -> AsyncCursorPage[_T]: ...
     def iter_pages(self) -> AsyncIterator[AsyncCursorPage[_T]]: ...
     def __aiter__(self) -> AsyncIterator[_T]: ...

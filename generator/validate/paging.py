@@ -118,8 +118,10 @@ def _jsonl(doc: Document, op: Operation) -> Iterator[Diagnostic]:
         if found is None or not isinstance(found[1], dict):
             continue
         content = found[1].get("content")
+        if not isinstance(content, dict):
+            continue
         for media in JSONL_MEDIA:
-            entry = content.get(media) if isinstance(content, dict) else None
+            entry = content.get(media)
             if entry is None:
                 continue
             if not isinstance(entry, dict) or not ("schema" in entry or "itemSchema" in entry):

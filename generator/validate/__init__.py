@@ -75,6 +75,8 @@ def validate_spec(spec: Spec, *, strict: bool = True) -> list[Diagnostic]:
     (``generator.codes.LENIENT``) come back as warnings.
     """
     found: dict[tuple[str, object, str], Diagnostic] = {}
+    for finding in spec.findings:
+        _add(found, finding)
     try:
         doc = build_document(spec)
     except Exception as exc:

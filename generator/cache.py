@@ -12,7 +12,9 @@ only what the run used is kept, so a record cannot grow without bound.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Callable, Generic, TypeVar
 
@@ -44,13 +46,15 @@ class Record(Generic[T]):
     def load(self, path: Path, key: str) -> None:
         self.used, self._read = {}, {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return
         if not isinstance(data, dict) or data.get("key") != key:
             return
         entries = data.get("entries")
-        if isinstance(entries, dict):
+        # Well-formed JSON can still be damaged (a flipped byte inside a
+        # layout would land in the output): the checksum says it is as saved.
+        if isinstance(entries, dict) and data.get("sha256") == _checksum(entries):
             self._read = {k: v for k, v in entries.items() if self._accept(v)}
             self.known.update(self._read)
 
@@ -58,14 +62,35 @@ class Record(Generic[T]):
         entries = {**self._read, **self.used}
         if len(entries) > LIMIT:
             entries = self.used
-        text = json.dumps({"key": key, "entries": entries}, indent=0, sort_keys=True) + "\n"
+        record = {"key": key, "sha256": _checksum(entries), "entries": entries}
+        text = json.dumps(record, indent=0, sort_keys=True) + "\n"
         try:
             write_changed(path, text)
         except OSError:
             pass  # only the time of the next run depends on it
 
 
+def _checksum(entries: dict[str, object]) -> str:
+    canonical = json.dumps(entries, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def write_changed(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` unless it holds it already ("unchanged" means untouched)."""
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    """Write ``text`` to ``path`` unless it holds it already ("unchanged" means untouched).
+
+    The new content replaces the old in one rename, so an interrupted write
+    leaves the old file whole, never half of each; whatever the old bytes are
+    (a damaged file included) they are only compared, never decoded.
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ this module only parses arguments, prints, and maps errors to exit codes.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -216,6 +217,32 @@ def _run(
         f"{len(result.removed)} removed",
         err=True,
     )
+    if result.foreign:
+        shown = ", ".join(result.foreign[:10]) + (", ..." if len(result.foreign) > 10 else "")
+        click.echo(
+            f"{out}: left alone {len(result.foreign)} file(s) messages-codegen did not write: {shown}",
+            err=True,
+        )
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException, so no ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _catch_signals() -> None:
+    """Turn SIGINT and SIGTERM into an exception, so every cleanup on the way out runs."""
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise_interrupted)
 
 
 @cli.command()
@@ -249,4 +276,17 @@ def docs(spec: str | None, out: str, templates: str | None, check: bool) -> None
 
 
 def main() -> None:
-    cli(prog_name="messages-codegen")
+    _catch_signals()
+    try:
+        cli(prog_name="messages-codegen")
+    except Interrupted as exc:
+        # Writing holds signals back while files move, so whenever one lands
+        # the output is the old tree or the new one, whole.
+        click.echo(f"messages-codegen: interrupted ({exc.name}); nothing was half-written", err=True)
+        sys.exit(128 + exc.signum)
+    finally:
+        # The work is done: a signal that lands while the interpreter shuts
+        # down must not turn a finished run into a crash.
+        for name in ("SIGINT", "SIGTERM"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)

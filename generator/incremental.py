@@ -26,7 +26,7 @@ from generator import __version__
 from generator.cache import write_changed
 from generator.diagnostics import Diagnostic, Location
 from generator.versions import package_version
-from generator.writer import CACHE_DIR, read_tree
+from generator.writer import CACHE_DIR, owned_files, read_tree
 
 __all__ = ["code_digest", "lookup", "remember"]
 
@@ -99,7 +99,9 @@ def lookup(
         return None
     if state.get("inputs") != _fingerprint(spec_raw, display_path, templates, targets):
         return None
-    files = read_tree(out)
+    tree = read_tree(out)
+    # A user's own files beside ours are no change to our output.
+    files = {path: tree[path] for path in owned_files(out, tree)}
     if state.get("tree") != _tree_digest(files):
         return None
     try:

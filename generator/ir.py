@@ -35,6 +35,7 @@ __all__ = [
     "Nullable",
     "ObjectSchema",
     "Operation",
+    "Pagination",
     "Parameter",
     "Primitive",
     "Ref",
@@ -276,6 +277,24 @@ class StreamInfo:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """A list whose answer is one page of items between two cursors (``x-pagination``).
+
+    ``items`` and ``has_more`` name the page's fields; ``after`` and ``before``
+    name the query parameters that ask for the next and the previous page, and
+    ``last`` and ``first`` the page fields whose values they take.
+    """
+
+    item_type: TypeExpr
+    items: str
+    has_more: str | None
+    after: str | None
+    last: str | None
+    before: str | None
+    first: str | None
+
+
+@dataclass(frozen=True)
 class MethodBinding:
     """One Python method generated from an operation: its place and its arguments."""
 
@@ -306,6 +325,10 @@ class Operation:
     location: Location | None = None
     # The request body's examples (its chosen media type's), in the spec's order.
     request_examples: tuple[Example, ...] = field(default=(), compare=False)
+    pagination: Pagination | None = None
+    # A JSON Lines answer (``application/x-jsonl``): the type of one line.
+    lines: TypeExpr | None = None
+    lines_media: str | None = None
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,21 @@ def load_spec(path: Path | str, display_path: str | None = None) -> Spec:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{shown}: spec is not UTF-8 (byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
+        raise SpecError([Diagnostic(
+            "E001", f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot start "
+            "or continue a character here", Location(shown, line, col),
+            hint="save the spec as UTF-8",
+        )]) from None
     return load_text(text, shown, raw)
+
+
+def _offset_location(text: str, path: str, offset: int) -> Location:
+    """``offset`` (in characters) as a line and column."""
+    line = text.count("\n", 0, offset) + 1
+    return Location(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def load_text(text: str, path: str, raw: bytes | None = None) -> Spec:
@@ -116,6 +129,15 @@ def load_text(text: str, path: str, raw: bytes | None = None) -> Spec:
         raise SpecError(
             [Diagnostic("E001", f"invalid YAML: {problem}", Location(path, line, col))]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (a NUL, say): PyYAML gives only its offset.
+        raise SpecError([Diagnostic(
+            "E001", "invalid YAML: unacceptable character "
+            f"U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X}",
+            _offset_location(text, path, exc.position),
+            hint="control characters are not allowed in YAML; remove it or write it escaped "
+            "in a double-quoted string",
+        )]) from None
     except yaml.YAMLError as exc:
         raise SpecError(
             [Diagnostic("E001", f"invalid YAML: {exc}", Location(path, 1, 1))]
@@ -240,6 +262,11 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         tag, text = node.tag, node.value
         if tag == _TAG + "str":
+            if not node.style and _JSON_FLOAT.match(text):
+                # `1e3` unquoted: a string to YAML 1.1 (it wants a decimal point),
+                # a number to JSON and YAML 1.2, and in a JSON file; a spec is
+                # JSON in YAML clothing, so it is the number.
+                return float(text)
             return text
         if tag == _TAG + "null":
             return None

@@ -44,7 +44,10 @@ from generator.writer import (
     TARGETS,
     Drift,
     compare_tree,
+    locked,
+    owned_files,
     read_tree,
+    recover,
     write_tree,
 )
 
@@ -63,6 +66,8 @@ class GenerateResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Files in the output folder no run of ours wrote: left alone, reported.
+    foreign: list[str] = field(default_factory=list)
     drift: Drift | None = None
 
 
@@ -229,20 +234,46 @@ def generate(
     files = render_tree(api, existing, templates, targets, full_black)
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
-        result.drift = compare_tree(files, existing)
+        owned = owned_files(out, existing) | set(files)
+        result.drift = compare_tree(files, {p: b for p, b in existing.items() if p in owned})
         return result
-    _refuse_other_targets(out, existing, files)
-    written = write_tree(out, files, existing)
-    result.written, result.unchanged, result.removed = (
-        written.written, written.unchanged, written.removed,
-    )
-    incremental.remember(
-        spec_path.read_bytes(), api.spec_path, out, templates, targets, files, warnings
-    )
-    if (out / CACHE_DIR).is_dir():
-        for record, path, key in caches:
-            record.save(path, key)
+    try:
+        _write(spec_path, out, templates, targets, files, result, caches)
+    except OSError as exc:
+        # Raised outside the transaction (the lock, the folder itself): nothing was moved.
+        where = exc.filename or out
+        raise UsageError(f"{out}: cannot write {where}: {exc.strerror or exc}") from None
     return result
+
+
+def _write(
+    spec_path: Path,
+    out: Path,
+    templates: Path | None,
+    targets: Sequence[str],
+    files: dict[str, bytes],
+    result: GenerateResult,
+    caches: list[tuple[Record[Any], Path, str]],
+) -> None:
+    """The write phase, one run at a time: what is on disk is read again under the lock."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a directory")
+    with locked(out):
+        recover(out)
+        existing = read_tree(out)
+        _refuse_other_targets(out, existing, files)
+        written = write_tree(out, files, existing)
+        result.written, result.unchanged, result.removed = (
+            written.written, written.unchanged, written.removed,
+        )
+        result.foreign = written.foreign
+        incremental.remember(
+            spec_path.read_bytes(), result.api.spec_path, out, templates, targets, files,
+            result.warnings,
+        )
+        if (out / CACHE_DIR).is_dir():
+            for record, path, key in caches:
+                record.save(path, key)
 
 
 def _caches(out: Path) -> list[tuple[Record[Any], Path, str]]:

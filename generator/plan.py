@@ -29,7 +29,9 @@ __all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
 RUNTIME_MODULES = (
     "_base_client.py",
     "_errors.py",
+    "_jsonl.py",
     "_models.py",
+    "_pagination.py",
     "_resource.py",
     "_response.py",
     "_streaming.py",
@@ -325,6 +327,11 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             runtime["_utils"] = helpers
         if writer.runtime or results.runtime:
             runtime["_models"] = set(writer.runtime) | set(results.runtime)
+        if any(m["page"] for m in methods):
+            runtime["_pagination"] = {"AsyncPageRequest", "PageSpec",
+                                      "SyncCursorPage", "async_page", "sync_page"}
+        if any(m["lines"] for m in methods):
+            runtime["_jsonl"] = {"AsyncJSONLDecoder", "JSONLDecoder", "LineSpec"}
         if stream_ops:
             runtime["_streaming"] = {"AsyncStream", "Stream", "StreamSpec"}
             if any(m["stream"] and m["stream"]["helper"] for m in methods):
@@ -403,12 +410,21 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
             headers.append((p.name, f"header_value({p.py_name})"))
         elif p.location == "path":
             path_args.append((p.name, p.py_name))
-    params.sort(key=lambda p: (p["default"] is not None, p["py_name"]))
+    # The last path parameter comes first and positional, as in the official SDK
+    # (``client.messages.batches.retrieve("msgbatch_...")``); the ones before it,
+    # which name its parents, stay keyword arguments there too.
+    if path_args:
+        last = max(path_args, key=lambda a: op.path.find("{" + a[0] + "}"))[1]
+        for view in params:
+            view["positional"] = view["py_name"] == last and view["default"] is None
+    params.sort(key=lambda p: (not p["positional"], p["default"] is not None, p["py_name"]))
     if path_args:
         args = ", ".join(f"{literal(k)}: {v}" for k, v in path_args)
         path_expr = f"format_path({literal(op.path)}, {{{args}}})"
     else:
         path_expr = literal(op.path)
+    if op.lines is not None:
+        headers.append(("accept", literal(op.lines_media or "application/x-jsonl")))
     result = results.render(op.result) if op.result is not None else "None"
     # A model class parses and types itself; anything else (None, a primitive, a
     # union, an alias) is parsed through a module-level constant, and the call's
@@ -419,7 +435,20 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     result_type = None if plain else (
         f"_{binding.name.upper()}_RESULT", result if op.result is not None else "type(None)"
     )
+    page = lines = None
+    async_result = result
+    if op.pagination is not None:
+        item = results.render(op.pagination.item_type)
+        page = {"item": item, "spec": f"_{binding.name.upper()}_PAGE",
+                "fields": _page_fields(op.pagination)}
+        result, async_result, result_type = f"SyncCursorPage[{item}]", f"AsyncPageRequest[{item}]", None
+    elif op.lines is not None:
+        item = results.render(op.lines)
+        lines = {"item": item, "spec": f"_{binding.name.upper()}_LINES"}
+        result, async_result, result_type = f"JSONLDecoder[{item}]", f"AsyncJSONLDecoder[{item}]", None
     cast_to = result if result_type is None else result_type[0]
+    if lines is not None:
+        cast_to = "object"
     doc_lines = [op.summary or f"{op.method.upper()} {op.path}"]
     if op.description and op.description != op.summary:
         doc_lines += ["", op.description]
@@ -442,8 +471,13 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "body_expr": body_expr,
         "content_type": op.body_media if op.body_media not in (None, "application/json") else None,
         "result": result,
+        "async_result": async_result,
+        # What an async raw response's parse() gives (the page, not its request).
+        "async_parsed": f"AsyncCursorPage[{page['item']}]" if page else async_result,
+        "page": page,
+        "lines": lines,
         "cast_to": cast_to,
-        "cast": result_type is not None,
+        "cast": result_type is not None or lines is not None,
         "result_type": result_type,
         "doc": docstring("\n".join(doc_lines), "        "),
         "stream": None,
@@ -463,6 +497,17 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     return method
 
 
+def _page_fields(pagination: ir.Pagination) -> list[tuple[str, str]]:
+    """``PageSpec`` arguments that differ from its defaults, as Python text."""
+    defaults = {"items": "data", "has_more": "has_more", "after": "after_id",
+                "last": "last_id", "before": "before_id", "first": "first_id"}
+    return [
+        (name, literal(getattr(pagination, name)))
+        for name, default in defaults.items()
+        if getattr(pagination, name) != default
+    ]
+
+
 def _param_view(py_name: str, type_expr: ir.TypeExpr, required: bool, writer: TypeWriter,
                 description: str) -> dict[str, Any]:
     annotation = writer.render(type_expr)
@@ -473,6 +518,7 @@ def _param_view(py_name: str, type_expr: ir.TypeExpr, required: bool, writer: Ty
         "annotation": annotation,
         "default": None if required else "NOT_GIVEN",
         "description": description,
+        "positional": False,
     }
 
 
@@ -543,7 +589,8 @@ def _package_init(api: ir.Api) -> OutputFile:
     others = [
         api.client_name, api.async_client_name, "APIResponse", "AsyncAPIResponse", "AsyncStream",
         "BaseModel", "NOT_GIVEN", "NotGiven", "OMIT", "Omit", "Stream", "UnknownVariant", "__version__",
-        "types",
+        "types", "AsyncCursorPage", "AsyncJSONLDecoder", "AsyncPageRequest", "JSONLDecodeError",
+        "JSONLDecoder", "SyncCursorPage",
     ]
     doc = api.description.split("\n\n")[0] if api.description else f"A typed client for {api.title}."
     return OutputFile(f"{api.package}/__init__.py", "package_init.py.jinja", {

@@ -62,7 +62,9 @@ RUNTIME_STUBS_DIR = Path(__file__).resolve().parent / "runtime_stubs"
 RUNTIME_STUBS = (
     "_base_client.pyi",
     "_errors.pyi",
+    "_jsonl.pyi",
     "_models.pyi",
+    "_pagination.pyi",
     "_resource.pyi",
     "_response.pyi",
     "_streaming.pyi",
@@ -212,6 +214,10 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
         ]
         if streams:
             runtime.append(("_streaming", ["AsyncStream", "Stream"]))
+        if any(m["page"] for m in methods):
+            runtime.append(("_pagination", ["AsyncCursorPage", "AsyncPageRequest", "SyncCursorPage"]))
+        if any(m["lines"] for m in methods):
+            runtime.append(("_jsonl", ["AsyncJSONLDecoder", "JSONLDecoder"]))
         if helpers:
             runtime.append(("_message_stream", ["AsyncMessageStreamManager", "MessageStreamManager"]))
         name = resource.class_name
@@ -269,6 +275,9 @@ _EXPORTED_FROM = {
     "BaseModel": "_models", "UnknownVariant": "_models",
     "NOT_GIVEN": "_types", "NotGiven": "_types", "OMIT": "_types", "Omit": "_types",
     "__version__": "_version",
+    "AsyncJSONLDecoder": "_jsonl", "JSONLDecodeError": "_jsonl", "JSONLDecoder": "_jsonl",
+    "AsyncCursorPage": "_pagination", "AsyncPageRequest": "_pagination",
+    "SyncCursorPage": "_pagination",
 }
 
 

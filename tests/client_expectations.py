@@ -32,14 +32,16 @@ from anthropic_messages.types import (  # isort: skip
 STATUS_CLASSES: dict[int, type[anthropic_messages.APIStatusError]] = {
     400: anthropic_messages.BadRequestError,
     401: anthropic_messages.AuthenticationError,
+    402: anthropic_messages.BillingError,
     403: anthropic_messages.PermissionDeniedError,
     404: anthropic_messages.NotFoundError,
     413: anthropic_messages.RequestTooLargeError,
     429: anthropic_messages.RateLimitError,
     500: anthropic_messages.InternalServerError,
+    504: anthropic_messages.GatewayTimeoutError,
     529: anthropic_messages.OverloadedError,
 }
-RETRIED_STATUSES = {429, 500, 529}
+RETRIED_STATUSES = {429, 500, 504, 529}
 
 EVENT_CLASSES: dict[str, type[Any]] = {
     "message_start": RawMessageStartEvent,

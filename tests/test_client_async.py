@@ -77,14 +77,14 @@ def test_async_replies_and_the_wire(mock_server: MockServer) -> None:
 def test_async_unknown_block_and_stop_reason(mock_server: MockServer) -> None:
     reply = {
         **message_example("text"),
-        "stop_reason": "refusal",
-        "content": [{"type": "server_tool_use", "id": "srvtoolu_1"}],
+        "stop_reason": "future_stop_2099",
+        "content": [{"type": "future_block_2099", "id": "srvtoolu_1"}],
     }
     mock_server.enqueue(Reply.json(reply))
 
     async def body(client: AsyncAnthropic) -> None:
         message = await client.messages.create(**args())
-        assert message.stop_reason == "refusal"
+        assert message.stop_reason == "future_stop_2099"
         (block,) = message.content
         assert isinstance(block, anthropic_messages.UnknownVariant)
         assert block.to_dict() == reply["content"][0]

@@ -152,24 +152,24 @@ def test_unknown_fields_blocks_and_enum_values_parse(
     body = message_example("text")
     body = {
         **body,
-        "stop_reason": "refusal",
-        "container": {"id": "cnt_1"},
-        "usage": {**body["usage"], "service_tier": "standard"},
+        "stop_reason": "future_stop_2099",
+        "future_field_2099": {"id": "cnt_1"},
+        "usage": {**body["usage"], "future_usage_2099": "standard"},
         "content": [
-            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}},
+            {"type": "future_block_2099", "id": "srvtoolu_1", "name": "web_search", "input": {}},
             {"type": "text", "text": "Hi", "brand_new": [1, 2]},
         ],
     }
     mock_server.enqueue(Reply.json(body))
     message = create(client)
     stop_reason: object = message.stop_reason  # a value the Literal does not list
-    assert stop_reason == "refusal"
+    assert stop_reason == "future_stop_2099"
     # Unknown fields are plain attributes (unknown to the type checker, hence getattr).
-    assert getattr(message, "container") == {"id": "cnt_1"}
-    assert getattr(message.usage, "service_tier") == "standard"
+    assert getattr(message, "future_field_2099") == {"id": "cnt_1"}
+    assert getattr(message.usage, "future_usage_2099") == "standard"
     unknown, text = message.content
     assert isinstance(unknown, UnknownVariant)
-    assert getattr(unknown, "type") == "server_tool_use"
+    assert getattr(unknown, "type") == "future_block_2099"
     assert unknown.to_dict() == body["content"][0]
     assert isinstance(text, TextBlock) and getattr(text, "brand_new") == [1, 2]
     assert message.to_dict() == body

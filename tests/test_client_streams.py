@@ -37,7 +37,7 @@ from tests.mockserver import MockServer, Reply, mock_server, sse_event, sse_stre
 
 import anthropic_messages  # isort: skip
 from anthropic_messages import Anthropic, UnknownVariant  # isort: skip
-from anthropic_messages._response import describe_validation_error  # isort: skip
+from anthropic_messages._streaming import describe_event_error  # isort: skip
 from anthropic_messages.types import (  # isort: skip
     Message,
     PingEvent,
@@ -173,16 +173,16 @@ def test_unknown_events_blocks_deltas_and_stop_reason(
     client: Anthropic, mock_server: MockServer
 ) -> None:
     start, *middle, delta, stop = events_of(stream_example("text"))
-    delta = {**delta, "delta": {**delta["delta"], "stop_reason": "refusal"}}
+    delta = {**delta, "delta": {**delta["delta"], "stop_reason": "future_stop_2099"}}
     newer = [
         start,
-        {"type": "message_annotation", "note": "new"},
+        {"type": "future_event_2099", "note": "new"},
         {
             "type": "content_block_start",
             "index": 0,
-            "content_block": {"type": "server_tool_use", "id": "srvtoolu_1", "input": {}},
+            "content_block": {"type": "future_block_2099", "id": "srvtoolu_1", "input": {}},
         },
-        {"type": "content_block_delta", "index": 0, "delta": {"type": "brand_new_delta", "x": 1}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "future_delta_2099", "x": 1}},
         {"type": "content_block_stop", "index": 0},
         *[{**e, "index": 1} if "index" in e else e for e in middle],
         delta,
@@ -200,10 +200,10 @@ def test_unknown_events_blocks_deltas_and_stop_reason(
         final = stream.get_final_message()
     unknown, text = final.content
     assert isinstance(unknown, UnknownVariant)
-    assert unknown.to_dict() == {"type": "server_tool_use", "id": "srvtoolu_1", "input": {}}
+    assert unknown.to_dict() == {"type": "future_block_2099", "id": "srvtoolu_1", "input": {}}
     assert isinstance(text, TextBlock) and text.text == "Hello, world!"
     stop_reason: object = final.stop_reason  # a value the Literal does not list
-    assert stop_reason == "refusal"
+    assert stop_reason == "future_stop_2099"
 
 
 # --- broken streams ----------------------------------------------------------------
@@ -304,7 +304,7 @@ def test_a_malformed_known_event_reports_what_the_lenient_union_reports(
         list(client.messages.create(**stream_args(stream=True)))
     with pytest.raises(pydantic.ValidationError) as alone:
         pydantic.TypeAdapter(RawMessageStreamEvent).validate_json(json.dumps(event))
-    assert str(caught.value) == describe_validation_error(alone.value, RawMessageStreamEvent)
+    assert str(caught.value) == describe_event_error(alone.value, event)
     assert caught.value.body == event
 
 

@@ -11,8 +11,10 @@ the snippets carry no test scaffolding.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -136,7 +138,85 @@ ERRORS = Scenario(
 )
 
 
+BATCH_ID = "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF"
+
+
+def _batch(number: int, status: str = "ended") -> dict[str, Any]:
+    return {
+        "id": f"msgbatch_{number:02d}", "type": "message_batch", "processing_status": status,
+        "request_counts": {"processing": 0, "succeeded": 2, "errored": 0, "canceled": 0, "expired": 0},
+        "created_at": "2025-03-01T12:00:00Z", "expires_at": "2025-03-02T12:00:00Z",
+        "ended_at": None, "cancel_initiated_at": None, "archived_at": None, "results_url": None,
+    }
+
+
+def _page(numbers: list[int], more: bool) -> Reply:
+    ids = [f"msgbatch_{n:02d}" for n in numbers]
+    return Reply.json({"data": [_batch(n) for n in numbers], "has_more": more,
+                       "first_id": ids[0], "last_id": ids[-1]})
+
+
+def _count_request(requests: list[RecordedRequest]) -> None:
+    (seen,) = requests
+    assert (seen.method, seen.path) == ("POST", "/v1/messages/count_tokens")
+    assert "max_tokens" not in seen.json()
+
+
+def _create_batch_request(requests: list[RecordedRequest]) -> None:
+    (seen,) = requests
+    assert (seen.method, seen.path) == ("POST", "/v1/messages/batches")
+    assert [r["custom_id"] for r in seen.json()["requests"]] == ["greeting", "farewell"]
+
+
+def _list_requests(requests: list[RecordedRequest]) -> None:
+    assert [r.query.get("after_id") for r in requests] == [None, ["msgbatch_02"], ["msgbatch_04"]]
+    assert all(r.method == "GET" and r.query["limit"] == ["2"] for r in requests)
+
+
+def _results_request(requests: list[RecordedRequest]) -> None:
+    (seen,) = requests
+    assert (seen.method, seen.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}/results")
+
+
+def _results_file() -> Reply:
+    lines = [
+        {"custom_id": "greeting", "result": {"type": "succeeded", "message": message_example("text")}},
+        {"custom_id": "farewell", "result": {"type": "expired"}},
+    ]
+    body = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    return Reply(headers={"content-type": "application/x-jsonl"}, chunks=[body[:50], body[50:]])
+
+
+COUNT = Scenario("count_tokens", [Run([Reply.json({"input_tokens": 14})], "14\n", _count_request)])
+CREATE_BATCH = Scenario(
+    "batch_create",
+    [Run([Reply.json(_batch(13, "in_progress"))], "msgbatch_13 in_progress\n", _create_batch_request)],
+)
+LIST_BATCHES = Scenario(
+    "batch_list",
+    [
+        Run(
+            [_page([1, 2], True), _page([3, 4], True), _page([5], False)],
+            "".join(f"msgbatch_{n:02d} ended\n" for n in range(1, 6)),
+            _list_requests,
+        )
+    ],
+)
+RESULTS = Scenario(
+    "batch_results",
+    [Run([_results_file()], "greeting: end_turn\nfarewell: expired\n", _results_request)],
+)
+
+
 def scenario_for(code: str) -> Scenario:
+    if "count_tokens(" in code:
+        return COUNT
+    if "batches.create(" in code:
+        return CREATE_BATCH
+    if "batches.list(" in code:
+        return LIST_BATCHES
+    if "batches.results(" in code:
+        return RESULTS
     if "messages.stream(" in code:
         return STREAM
     if "beta.messages" in code:
@@ -157,7 +237,10 @@ def test_every_marker_is_followed_by_a_python_block() -> None:
 
 def test_the_snippets_show_every_kind_of_call() -> None:
     kinds = {scenario_for(s.code).name for s in README_SNIPPETS}
-    assert kinds == {"plain", "stream", "beta", "errors"}
+    assert kinds == {
+        "plain", "stream", "beta", "errors",
+        "count_tokens", "batch_create", "batch_list", "batch_results",
+    }
 
 
 @pytest.mark.parametrize("snippet", README_SNIPPETS, ids=lambda s: s.id)

@@ -121,6 +121,8 @@ class _Builder(_OperationBuilder):
                     self.reach(r.type, response)
             if op.stream is not None:
                 self.reach(op.stream.event_type, response)
+            if op.lines is not None:
+                self.reach(op.lines, response)
         result = []
         for name in sorted(self.named):
             schema = self.named[name]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Iterator
 
-from generator import ir, naming
+from generator import ir, naming, paging
 from generator.build.common import (
     _FORMS,
     _HTTP_METHODS,
@@ -77,6 +77,7 @@ class _OperationBuilder(_ResponseBuilder):
             None,
         )
         stream = self.stream_info(raw, pointer, body_fields, owner)
+        lines, lines_media = paging.jsonl_lines(raw, self.resolve, self.type_of, pointer, owner)
         op = ir.Operation(
             operation_id=op_id,
             method=method,
@@ -96,6 +97,9 @@ class _OperationBuilder(_ResponseBuilder):
             deprecated=bool(raw.get("deprecated", False)),
             location=self.spec.at(*pointer),
             request_examples=self.request_examples(raw, body_media),
+            pagination=paging.pagination(raw.get("x-pagination"), result, self.named),
+            lines=lines,
+            lines_media=lines_media,
         )
         return replace(op, bindings=self.bindings(op, raw, pointer))
 

@@ -133,6 +133,15 @@ class Pages(Site):
         if headers:
             facts.append("Headers: " + ", ".join(headers))
         returns = self.type_cell(op.result, "model", "../") if op.result else code("None")
+        if op.pagination is not None:
+            item = self.spell(op.pagination.item_type, "model")
+            returns = (f"{code(f'SyncCursorPage[{item}]')} ({code(f'AsyncPageRequest[{item}]')} when async):"
+                       f" one page of {returns}; iterating it yields every {code(item)} of every page")
+        elif op.lines is not None:
+            item = self.spell(op.lines, "model")
+            returns = (f"{code(f'JSONLDecoder[{item}]')} ({code(f'AsyncJSONLDecoder[{item}]')} when async):"
+                       f" the {code(op.lines_media or 'application/x-jsonl')} download, one {code(item)} a line,"
+                       " read as it arrives")
         if op.stream is not None:
             event = self.spell(op.stream.event_type, "model")
             returns += (f"; with {code(op.stream.flag_py_name + '=True')}: {code(f'Stream[{event}]')}"
@@ -286,6 +295,12 @@ class Pages(Site):
             args.append(f"{op.stream.flag_py_name}=True")
         if stream:
             body = f"{_call('stream = ', binding, args)}\nfor event in stream:\n    print(event)\n"
+        elif op.pagination is not None:
+            item = module_name(self.spell(op.pagination.item_type, "model"))
+            body = f"{_call('page = ', binding, args)}\nfor {item} in page:\n    print({item})\n"
+        elif op.lines is not None:
+            item = module_name(self.spell(op.lines, "model"))
+            body = f"{_call('lines = ', binding, args)}\nfor {item} in lines:\n    print({item})\n"
         elif op.result is None:
             body = f"{_call('', binding, args)}\n"
         else:

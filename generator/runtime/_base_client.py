@@ -15,7 +15,22 @@ otherwise an exponential backoff from 0.5 s doubling to 8 s, less up to 25 %
 of jitter so that many clients do not retry in step. A stream is retried only
 until its status line arrives; once events flow, nothing is retried.
 
-The API key is kept out of reprs, exception messages and log lines.
+The API key is kept out of reprs, exception messages and log lines, and
+never leaves its origin: redirects are followed here, not by httpx, so that a
+redirect to another scheme, host or port goes without the key (and without
+``Authorization`` or any header whose value holds the key), as browsers do.
+A redirect loop ends in ``APIConnectionError`` after the http client's
+``max_redirects`` (20), and is not retried.
+
+Timeouts: httpx's ``read`` timeout bounds each read from the socket, so a
+server that drips one byte a second would never trip it. Here it also bounds
+the whole answer: every attempt must receive its status line and headers, and
+for a non-streaming call its whole body too, within that many seconds of being
+sent, else it fails with ``APITimeoutError`` (and is retried like any
+timeout). The events of a stream may take as long as they take: each read of a
+stream keeps only the per-read timeout. The bound is enforced by the sockets
+of connections this client opens (see ``_bounded_reads``); a custom transport
+passed in through ``http_client`` keeps httpx's per-read behaviour.
 """
 
 from __future__ import annotations
@@ -27,6 +42,7 @@ import os
 import random
 import sys
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
@@ -56,6 +72,7 @@ from ._errors import (
     MissingAPIKeyError,
     make_status_error,
 )
+from ._jsonl import AsyncJSONLDecoder, JSONLDecoder, LineSpec
 from ._response import APIResponse, AsyncAPIResponse, parse_body, raw_response_requested
 from ._streaming import AsyncStream, Stream, StreamSpec
 from ._types import NOT_GIVEN, APIRequest, NotGiven, Omit, RequestOptions, Timeout, is_given
@@ -88,6 +105,10 @@ MAX_RETRY_AFTER = 60.0
 RETRY_COUNT_HEADER = "x-retry-count"
 
 _NO_OPTIONS = RequestOptions()
+
+# When the answer being read must be complete (``time.monotonic()``); None: no bound.
+_DEADLINE: ContextVar[float | None] = ContextVar("anthropic_messages_deadline", default=None)
+_NEW_STREAM_EVENTS = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
 
 
 @dataclass(frozen=True)
@@ -242,6 +263,8 @@ class _ClientBase:
             headers=headers,
             content=content,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            # httpcore reports the connections it opens to this hook (``_bounded_reads``).
+            extensions={"trace": _atrace if isinstance(http, httpx.AsyncClient) else _trace},
         )
 
     def _headers(
@@ -277,10 +300,38 @@ class _ClientBase:
     def _max_retries(self, options: RequestOptions) -> int:
         return options.max_retries if is_given(options.max_retries) else self.max_retries
 
-    def _connection_error(self, exc: httpx.TransportError, request: httpx.Request) -> Exception:
+    def _connection_error(self, exc: httpx.RequestError, request: httpx.Request) -> Exception:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request=request)
+        if isinstance(exc, httpx.DecodingError):
+            return APIConnectionError(
+                f"the response body could not be decoded: {exc}", request=request
+            )
         return APIConnectionError(f"connection error: {type(exc).__name__}: {exc}", request=request)
+
+    def _next_hop(
+        self, first: httpx.Request, response: httpx.Response, hops: int, limit: int
+    ) -> httpx.Request:
+        """The request a redirect asks for, without credentials if it leaves ``first``'s origin."""
+        if hops >= limit:
+            raise APIConnectionError(
+                f"too many redirects: more than {limit} (last status {response.status_code})",
+                request=first,
+            )
+        request = response.next_request
+        assert request is not None
+        if _origin(request.url) != _origin(first.url):
+            # Once stripped they stay stripped, even back on the first origin.
+            for name in self._credential_headers(request.headers):
+                del request.headers[name]
+        return request
+
+    def _credential_headers(self, headers: httpx.Headers) -> list[str]:
+        names = {"authorization"}
+        if self._config.api_key_header:
+            names.add(self._config.api_key_header.lower())
+        key = self.api_key
+        return [name for name, value in headers.items() if name in names or (key and key in value)]
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         return make_status_error(
@@ -403,21 +454,83 @@ def _jsonable(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _read(response: httpx.Response) -> httpx.TransportError | None:
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port  # httpx gives None for the scheme's default port
+
+
+def _deadline(request: httpx.Request) -> float | None:
+    timeout = request.extensions.get("timeout")
+    read = timeout.get("read") if isinstance(timeout, Mapping) else None
+    return None if read is None else time.monotonic() + read
+
+
+def _time_left(deadline: float, timeout: float | None) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        import httpcore  # loaded already: it is reading this response
+
+        # httpx turns it into its own ReadTimeout, as it does a socket's.
+        raise httpcore.ReadTimeout("the answer did not arrive within the read timeout")
+    return left if timeout is None else min(timeout, left)
+
+
+def _bounded_reads(stream: Any) -> None:
+    """Make ``stream`` (a new connection's socket) read no longer than ``_DEADLINE`` allows.
+
+    httpcore reports each connection it opens to a request's ``trace``
+    extension; that stream's ``read`` is the one place every read of every
+    answer on the connection passes through, so wrapping it can give each
+    read the time that is left. Outside an attempt the deadline is unset, and
+    a read costs one context-variable lookup more.
+    """
+    read = stream.read
+
+    def read_by_deadline(max_bytes: int, timeout: float | None = None) -> Any:
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            timeout = _time_left(deadline, timeout)
+        return read(max_bytes, timeout)
+
+    stream.read = read_by_deadline
+
+
+def _abounded_reads(stream: Any) -> None:
+    read = stream.read
+
+    async def read_by_deadline(max_bytes: int, timeout: float | None = None) -> Any:
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            timeout = _time_left(deadline, timeout)
+        return await read(max_bytes, timeout)
+
+    stream.read = read_by_deadline
+
+
+def _trace(name: str, info: Mapping[str, Any]) -> None:
+    if name in _NEW_STREAM_EVENTS and info.get("return_value") is not None:
+        _bounded_reads(info["return_value"])
+
+
+async def _atrace(name: str, info: Mapping[str, Any]) -> None:
+    if name in _NEW_STREAM_EVENTS and info.get("return_value") is not None:
+        _abounded_reads(info["return_value"])
+
+
+def _read(response: httpx.Response) -> httpx.RequestError | None:
     """Read the whole body and release the connection; the failure, if any."""
     try:
         response.read()
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, httpx.DecodingError) as exc:
         return exc
     finally:
         response.close()
     return None
 
 
-async def _aread(response: httpx.Response) -> httpx.TransportError | None:
+async def _aread(response: httpx.Response) -> httpx.RequestError | None:
     try:
         await response.aread()
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, httpx.DecodingError) as exc:
         return exc
     finally:
         await response.aclose()
@@ -569,8 +682,9 @@ class SyncAPIClient(_ClientBase):
                 stream=stream,
                 retries_taken=retries_taken,
             )
+            deadline = _DEADLINE.set(_deadline(request))
             try:
-                response = self._http.send(request, stream=True)
+                response = self._send(request)
                 if response.is_success and stream:
                     assert stream_spec is not None
                     return self._success_stream(response, stream_spec, raw, retries_taken)
@@ -578,6 +692,8 @@ class SyncAPIClient(_ClientBase):
             except httpx.TransportError as exc:
                 failure = exc
                 response = None
+            finally:
+                _DEADLINE.reset(deadline)
             if response is not None and response.is_success and failure is None:
                 return self._success(response, cast_to, raw, retries_taken)
             if response is None or response.is_success:
@@ -590,6 +706,18 @@ class SyncAPIClient(_ClientBase):
             else:
                 raise self._status_error(response)
             retries_taken += 1
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """The answer to ``request``, redirects followed as ``_next_hop`` allows."""
+        http = self._http
+        response = http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while response.next_request is not None and http.follow_redirects:
+            _read(response)  # a redirect's body is not wanted; its connection is
+            hop = self._next_hop(request, response, hops, http.max_redirects)
+            response = http.send(hop, stream=True, follow_redirects=False)
+            hops += 1
+        return response
 
     def _success(
         self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int
@@ -607,12 +735,15 @@ class SyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> Stream[Any]:
+        def make() -> Stream[Any] | JSONLDecoder[Any]:
+            if isinstance(spec, LineSpec):
+                return JSONLDecoder(response, spec)
             return Stream(
                 response,
                 spec=spec,
                 error_types=config.error_types,
                 status_errors=config.status_errors,
+                secrets=(self.api_key,),
             )
 
         if raw:
@@ -769,8 +900,9 @@ class AsyncAPIClient(_ClientBase):
                 stream=stream,
                 retries_taken=retries_taken,
             )
+            deadline = _DEADLINE.set(_deadline(request))
             try:
-                response = await self._http.send(request, stream=True)
+                response = await self._send(request)
                 if response.is_success and stream:
                     assert stream_spec is not None
                     return self._success_stream(response, stream_spec, raw, retries_taken)
@@ -778,6 +910,8 @@ class AsyncAPIClient(_ClientBase):
             except httpx.TransportError as exc:
                 failure = exc
                 response = None
+            finally:
+                _DEADLINE.reset(deadline)
             if response is not None and response.is_success and failure is None:
                 return self._success(response, cast_to, raw, retries_taken)
             if response is None or response.is_success:
@@ -792,6 +926,17 @@ class AsyncAPIClient(_ClientBase):
             else:
                 raise self._status_error(response)
             retries_taken += 1
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        http = self._http
+        response = await http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while response.next_request is not None and http.follow_redirects:
+            await _aread(response)
+            hop = self._next_hop(request, response, hops, http.max_redirects)
+            response = await http.send(hop, stream=True, follow_redirects=False)
+            hops += 1
+        return response
 
     def _success(
         self, response: httpx.Response, cast_to: object, raw: bool, retries_taken: int
@@ -809,12 +954,15 @@ class AsyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> AsyncStream[Any]:
+        def make() -> AsyncStream[Any] | AsyncJSONLDecoder[Any]:
+            if isinstance(spec, LineSpec):
+                return AsyncJSONLDecoder(response, spec)
             return AsyncStream(
                 response,
                 spec=spec,
                 error_types=config.error_types,
                 status_errors=config.status_errors,
+                secrets=(self.api_key,),
             )
 
         if raw:

@@ -169,11 +169,13 @@ def make_stream_error(
     response: httpx.Response,
     error_types: Mapping[str, type[APIStatusError]],
     status_errors: Mapping[int, type[APIStatusError]],
+    secrets: Iterable[str] = (),
 ) -> APIStatusError:
     """The error for an ``event: error`` received in the middle of a stream.
 
     The class comes from ``error.type`` (``overloaded_error`` ->
     ``OverloadedError``); its status code is the one that class stands for.
+    ``secrets`` are masked out of the message, as ``make_status_error`` does.
     """
     kind = _error_field(body, "type")
     detail = _error_field(body, "message") or "error event in stream"
@@ -184,7 +186,7 @@ def make_stream_error(
     request_id = response.headers.get("request-id")
     if request_id:
         message += f" (request-id {request_id})"
-    return cls(message, response=response, body=body, status_code=status)
+    return cls(_mask(message, secrets), response=response, body=body, status_code=status)
 
 
 def _parse_json(content: bytes) -> object | None:

@@ -40,12 +40,19 @@ from ._errors import (
     IncompleteStreamError,
     make_stream_error,
 )
-from ._response import describe_validation_error, validator
+from ._response import validator
 
 if TYPE_CHECKING:
     import pydantic
 
-__all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream", "StreamSpec"]
+__all__ = [
+    "AsyncStream",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "Stream",
+    "StreamSpec",
+    "describe_event_error",
+]
 
 _T = TypeVar("_T")
 
@@ -169,6 +176,47 @@ class StreamSpec(Generic[_T]):
     name_field: str | None = "type"
 
 
+def describe_event_error(exc: pydantic.ValidationError, event: object) -> str:
+    """Which event failed, and where: ``malformed content_block_delta event: delta.text: ...``.
+
+    pydantic's locations include the tag of every union member they went
+    through (``content_block_delta.delta.text_delta.text``); those are dropped
+    by walking ``event``, the JSON the error is about, so that what remains is
+    the path of fields as they appear in the event.
+    """
+    kind = event.get("type") if isinstance(event, dict) else None
+    head = f"malformed {kind} event" if isinstance(kind, str) else "malformed stream event"
+    problems = [
+        f"{_field_path(error['loc'], event) or '<event>'}: {error['msg']}"
+        for error in exc.errors(include_url=False, include_input=False)[:3]
+    ]
+    more = exc.error_count() - len(problems)
+    suffix = f" (and {more} more)" if more > 0 else ""
+    return f"{head}: {'; '.join(problems)}{suffix}"
+
+
+def _field_path(loc: tuple[int | str, ...], node: object) -> str:
+    path: list[str] = []
+    last = len(loc) - 1
+    for position, part in enumerate(loc):
+        # Only a field or a union's tag leads deeper, and a tag is never the last
+        # part (a member is chosen, then fails inside): what is not a key is a tag.
+        if (
+            position < last
+            and isinstance(node, dict)
+            and (part not in node or part == node.get("type"))
+        ):
+            continue
+        path.append(str(part))
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return ".".join(path)
+
+
 class _StreamBase(Generic[_T]):
     def __init__(
         self,
@@ -177,6 +225,7 @@ class _StreamBase(Generic[_T]):
         spec: StreamSpec[_T],
         error_types: Mapping[str, type[APIStatusError]],
         status_errors: Mapping[int, type[APIStatusError]],
+        secrets: Iterable[str] = (),
     ) -> None:
         # pydantic comes with the first stream, not with the client (see ``validator``).
         from pydantic_core import from_json
@@ -187,6 +236,7 @@ class _StreamBase(Generic[_T]):
         self._from_json = from_json
         self._error_types = error_types
         self._status_errors = status_errors
+        self._secrets = tuple(secrets)  # masked out of ``error`` events (an echoed API key)
         self._started = False
         self._closed = False
         self._count = 0
@@ -251,6 +301,7 @@ class _StreamBase(Generic[_T]):
             response=self.response,
             error_types=self._error_types,
             status_errors=self._status_errors,
+            secrets=self._secrets,
         )
 
     def _parse_again(self, data: str, exc: pydantic.ValidationError) -> Any:
@@ -290,10 +341,10 @@ class _StreamBase(Generic[_T]):
         except ValueError:
             pass
         return APIResponseValidationError(
-            describe_validation_error(exc, self._spec.event_type), response=self.response, body=body
+            describe_event_error(exc, body), response=self.response, body=body
         )
 
-    def _transport_error(self, exc: httpx.TransportError) -> Exception:
+    def _transport_error(self, exc: httpx.RequestError) -> Exception:
         request = self.response.request
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(f"stream timed out after {self._count} events", request=request)
@@ -346,7 +397,7 @@ class Stream(_StreamBase[_T]):
             except httpx.StreamClosed:
                 if not self._closed:
                     raise
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 # Once the terminal event is in, the answer is complete.
                 if not self._done:
                     raise self._transport_error(exc) from exc
@@ -404,7 +455,7 @@ class AsyncStream(_StreamBase[_T]):
             except httpx.StreamClosed:
                 if not self._closed:
                     raise
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 if not self._done:
                     raise self._transport_error(exc) from exc
             if not self._done and not self._closed:

@@ -11,10 +11,21 @@ __all__ = ["format_path", "header_value"]
 
 
 def format_path(template: str, values: Mapping[str, object]) -> str:
-    """Fill ``{name}`` placeholders, escaping each value as one path segment."""
+    """Fill ``{name}`` placeholders, escaping each value as one path segment.
+
+    A value that is empty, ``.`` or ``..``, or that holds a ``/``, is refused
+    before any request is made: percent-encoding alone would still let
+    ``"../x"`` or ``""`` reach a different resource than the one named.
+    """
     path = template
     for name, value in values.items():
-        path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+        text = _text(value)
+        if text in ("", ".", "..") or "/" in text or "\\" in text:
+            raise ValueError(
+                f"path parameter `{name}` must be a non-empty identifier without `/`,"
+                f" and not `.` or `..`; got {text!r}"
+            )
+        path = path.replace("{" + name + "}", quote(text, safe=""))
     return path
 
 

@@ -1,7 +1,7 @@
 """Stubs of ``_streaming``: the typed event streams."""
 
 from types import TracebackType
-from typing import Any, AsyncIterator, Generic, Iterator, Mapping, TypeVar
+from typing import Any, AsyncIterator, Generic, Iterable, Iterator, Mapping, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -60,6 +60,7 @@ class Stream(Generic[_T]):
         spec: StreamSpec[_T],
         error_types: Mapping[str, type[APIStatusError]],
         status_errors: Mapping[int, type[APIStatusError]],
+        secrets: Iterable[str] = (),
     ) -> None: ...
     @property
     def request_id(self) -> str | None: ...
@@ -84,6 +85,7 @@ class AsyncStream(Generic[_T]):
         spec: StreamSpec[_T],
         error_types: Mapping[str, type[APIStatusError]],
         status_errors: Mapping[int, type[APIStatusError]],
+        secrets: Iterable[str] = (),
     ) -> None: ...
     @property
     def request_id(self) -> str | None: ...

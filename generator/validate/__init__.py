@@ -19,6 +19,7 @@ from generator.loader import Spec, load_spec
 from generator.validate.document import Document
 from generator.validate.examples import check_examples
 from generator.validate.extensions import check_extensions
+from generator.validate.generatable import check_generatable
 from generator.validate.keywords import check_unknown_keywords
 from generator.validate.names import check_class_names, check_property_names
 from generator.validate.operations import (
@@ -26,6 +27,7 @@ from generator.validate.operations import (
     check_operation_ids,
     check_path_parameters,
 )
+from generator.validate.paging import check_paging
 from generator.validate.refs import check_refs, check_unused
 from generator.validate.schemas import check_discriminators, check_nullable, check_required
 from generator.validate.structural import check_structure
@@ -50,6 +52,8 @@ CHECKS: tuple[Check, ...] = (
     check_class_names,
     check_property_names,
     check_extensions,
+    check_generatable,
+    check_paging,
     check_unused,
 )
 

@@ -1,4 +1,4 @@
-"""Unknown Schema Object keywords (E226): in 3.1 JSON Schema ignores them, so a typo passes.
+"""Unknown Schema Object keywords (E230): in 3.1 JSON Schema ignores them, so a typo passes.
 
 ``requried: [model]`` is valid JSON Schema that requires nothing; the generated
 API then silently makes every field optional. A keyword no vocabulary defines
@@ -45,7 +45,7 @@ def check_unknown_keywords(doc: Document) -> Iterator[Diagnostic]:
             if not isinstance(key, str) or key in SCHEMA_KEYWORDS or key.startswith("x-"):
                 continue
             yield Diagnostic(
-                "E226", f"`{key}` is not a Schema Object keyword, so it has no effect",
+                "E230", f"`{key}` is not a Schema Object keyword, so it has no effect",
                 doc.at((*pointer, key)),
                 hint=did_you_mean(key, SCHEMA_KEYWORDS)
                 or "remove it, or name an extension with a leading `x-`",

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterator
+from typing import Any, Iterator
 
 from generator.diagnostics import Diagnostic, Location
 from generator.loader import Pointer
 from generator.validate.document import Document, parse_local_ref, pointer_text
 from generator.validate.text import did_you_mean
 
-__all__ = ["check_refs", "check_unused", "has_ref_loop", "mapping_ref"]
+__all__ = ["check_refs", "check_unused", "collapse_aliases", "has_ref_loop", "mapping_ref"]
 
 # The component kinds whose unused entries are worth a warning.
 _KINDS = {
@@ -27,6 +27,7 @@ _ROOT = ("", "")
 
 
 def check_refs(doc: Document) -> Iterator[Diagnostic]:
+    loops = _LoopFinder(doc)
     for ref in doc.refs:
         where = doc.at((*ref.pointer, "$ref"))
         if not ref.target.startswith("#"):
@@ -36,7 +37,7 @@ def check_refs(doc: Document) -> Iterator[Diagnostic]:
                 "E200", f"`$ref` points at nothing: `{ref.target}`", where,
                 hint=_closest(doc, ref.target),
             )
-        elif _loops(doc, ref.target):
+        elif loops(ref.target):
             yield Diagnostic(
                 "E225", f"`$ref` leads only to more `$ref`s, in a loop: `{ref.target}`", where,
                 hint="one schema in the chain must define something instead of referring on",
@@ -44,20 +45,92 @@ def check_refs(doc: Document) -> Iterator[Diagnostic]:
 
 
 def has_ref_loop(doc: Document) -> bool:
-    return any(_loops(doc, ref.target) for ref in doc.refs if ref.target.startswith("#"))
+    loops = _LoopFinder(doc)
+    return any(loops(ref.target) for ref in doc.refs if ref.target.startswith("#"))
 
 
-def _loops(doc: Document, target: str) -> bool:
-    """Whether following ``target`` from ref to ref comes back to a ref already seen."""
-    seen: set[str] = set()
-    while target not in seen:
-        seen.add(target)
-        found = doc.resolve(target)
-        node = found[1] if found is not None else None
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            return False
-        target = node["$ref"]
-    return True
+class _LoopFinder:
+    """Whether following a target from ref to ref comes back to a ref already seen.
+
+    Every target's answer is remembered, and a walk stops at the first target
+    whose answer is known, so all refs together cost one step each: a chain of
+    thousands of refs is linear, not quadratic.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, target: str) -> bool:
+        path: list[str] = []
+        on_path: set[str] = set()
+        while target not in self._known:
+            if target in on_path:
+                answer = True
+                break
+            path.append(target)
+            on_path.add(target)
+            found = self._doc.resolve(target)
+            node = found[1] if found is not None else None
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                answer = False
+                break
+            target = node["$ref"]
+        else:
+            answer = self._known[target]
+        # Every ref on the way leads where the last one does.
+        for seen in path:
+            self._known[seen] = answer
+        return answer
+
+
+def collapse_aliases(doc: Document) -> dict[str, Any]:
+    """``doc.data`` with every ``$ref`` to a bare ``$ref`` pointed at where the chain ends.
+
+    openapi-spec-validator resolves a chain of N such aliases afresh at each
+    link (N squared steps; past about 900 links, a RecursionError). Each link
+    holds nothing but its ``$ref``, so aiming it at the chain's end changes
+    no verdict, and the validator's work becomes linear. Loops and dangling
+    refs are left as they are: the reference checks report those.
+    """
+    loops = _LoopFinder(doc)
+    ends: dict[str, str] = {}
+
+    def end(target: str) -> str:
+        trail = []
+        while target not in ends:
+            found = doc.resolve(target)
+            node = found[1] if found is not None else None
+            if not (isinstance(node, dict) and set(node) == {"$ref"} and isinstance(node["$ref"], str)):
+                break
+            trail.append(target)
+            target = node["$ref"]
+        final = ends.get(target, target)
+        for seen in trail:
+            ends[seen] = final
+        return final
+
+    # Copied only along the paths to a ref that changes, each container once.
+    copies: dict[int, Any] = {}
+
+    def copy_of(node: Any) -> Any:
+        if id(node) not in copies:
+            copies[id(node)] = dict(node) if isinstance(node, dict) else list(node)
+        return copies[id(node)]
+
+    root = copy_of(doc.data)
+    for ref in doc.refs:
+        if not ref.target.startswith("#") or loops(ref.target):
+            continue
+        final = end(ref.target)
+        if final == ref.target:
+            continue
+        node = root
+        for part in ref.pointer:
+            child = node[part]
+            node[part] = node = copy_of(child)
+        node["$ref"] = final
+    return root
 
 
 def external_ref(target: str, where: Location) -> Diagnostic:

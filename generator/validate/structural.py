@@ -46,7 +46,7 @@ from generator.validate.oas import (
     get_validator_cls,
     keywords,
 )
-from generator.validate.refs import has_ref_loop
+from generator.validate.refs import collapse_aliases, has_ref_loop
 from generator.validate.text import (
     did_you_mean,
     error_message,
@@ -269,11 +269,12 @@ def _located(cls: type[SpecValidator]) -> type[SpecValidator]:
 
 def _keyword_pass(doc: Document, cls: type[SpecValidator]) -> Iterator[Diagnostic]:
     try:
-        validator = cls(doc.data)
+        validator = cls(collapse_aliases(doc))
         errors = list(validator.root_validator(validator.schema_path))
     except Exception as exc:
         errors = [_Failure(exc)]
     located = [e for e in errors if not isinstance(e, (_Failure, *_OURS))]
+    failed: set[type[Exception]] = set()
     for error in errors:
         if isinstance(error, _OURS):
             continue
@@ -286,6 +287,9 @@ def _keyword_pass(doc: Document, cls: type[SpecValidator]) -> Iterator[Diagnosti
                 # A crash beside a real error is a consequence of it, and the reference
                 # check reports dangling refs and ref loops at every use.
                 continue
+            if type(error.exc) in failed:
+                continue  # one crash of the library, reached from many places: said once
+            failed.add(type(error.exc))
             yield _incomplete(doc, pointer, error.exc)
         elif isinstance(error.validator, str):
             # A Schema Object failed its dialect's meta-schema; paths are inside it.

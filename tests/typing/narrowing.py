@@ -35,7 +35,7 @@ def blocks(message: Message) -> None:
             assert_type(block.input, Dict[str, object])
         elif block.type == "thinking":
             assert_type(block, ThinkingBlock)
-        else:
+        elif block.type == "redacted_thinking":
             assert_type(block, RedactedThinkingBlock)
     first = message.content[0]
     # Not every block has text.

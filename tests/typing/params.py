@@ -38,7 +38,7 @@ missing_key: MessageParam = {"role": "user"}  # type: ignore[typeddict-item]  # 
 # A value of the wrong type.
 wrong_type: TextBlockParam = {"type": "text", "text": 3}  # type: ignore[typeddict-item]  # pyright: ignore[reportAssignmentType]
 # A value outside the Literal.
-wrong_role: MessageParam = {"role": "system", "content": "hi"}  # type: ignore[typeddict-item]  # pyright: ignore[reportAssignmentType]
+wrong_role: MessageParam = {"role": "future_role_2099", "content": "hi"}  # type: ignore[typeddict-item]  # pyright: ignore[reportAssignmentType]
 # A tag that names no variant of the union.
 wrong_tag: ToolChoiceParam = {"type": "sometimes", "name": "get_stock_price"}  # type: ignore[typeddict-item]  # pyright: ignore[reportAssignmentType]
 # A variant's field that belongs to another variant.

@@ -1,0 +1,276 @@
+"""Generated list, get, delete and JSON Lines methods against a real local server.
+
+The clients come from the feature cases ``tests/cases/cursor_pagination`` and
+``tests/cases/jsonl_download``, generated (package only) into a temporary
+directory by the same ``generate`` the CLI runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator.pipeline import generate
+from tests.mockserver import MockServer, RecordedRequest, Reply, mock_server  # noqa: F401
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, ModuleType]]:
+    out = tmp_path_factory.mktemp("paging")
+    for case in ("cursor_pagination", "jsonl_download"):
+        spec = CASES / case / "spec.yaml"
+        generate(spec, out / case, display_path=f"{case}/spec.yaml", targets=("package",))
+        sys.path.insert(0, str(out / case))
+    try:
+        yield importlib.import_module("jobs_client"), importlib.import_module("exports_client")
+    finally:
+        for case in ("cursor_pagination", "jsonl_download"):
+            sys.path.remove(str(out / case))
+
+
+@pytest.fixture
+def jobs_client(clients: tuple[ModuleType, ModuleType]) -> ModuleType:
+    return clients[0]
+
+
+@pytest.fixture
+def exports_client(clients: tuple[ModuleType, ModuleType]) -> ModuleType:
+    return clients[1]
+
+
+KEY = "test-key"
+JOBS = [{"id": f"job_{i:03d}", "state": "done"} for i in range(10)]
+
+
+def job_pages(request: RecordedRequest) -> Reply:
+    """The jobs a ``limit`` at a time, forwards (``after_id``) or backwards (``before_id``)."""
+    limit = int(request.query.get("limit", ["4"])[0])
+    ids = [job["id"] for job in JOBS]
+    if "before_id" in request.query:
+        end = ids.index(request.query["before_id"][0])
+        start = max(0, end - limit)
+        more = start > 0
+    else:
+        start = ids.index(request.query["after_id"][0]) + 1 if "after_id" in request.query else 0
+        end = min(len(JOBS), start + limit)
+        more = end < len(JOBS)
+    page = JOBS[start:end]
+    return Reply.json({
+        "data": page,
+        "has_more": more,
+        "first_id": page[0]["id"] if page else None,
+        "last_id": page[-1]["id"] if page else None,
+    })
+
+
+def test_list_iterates_every_page(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    mock_server.handler = job_pages
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        page = client.jobs.list(limit=3)
+        assert isinstance(page, jobs_client.SyncCursorPage)
+        assert [job.id for job in page.data] == ["job_000", "job_001", "job_002"]
+        assert page.has_more and page.first_id == "job_000" and page.last_id == "job_002"
+        assert [job.id for job in page] == [job["id"] for job in JOBS]
+    assert [r.query.get("after_id") for r in mock_server.requests] == [
+        None, ["job_002"], ["job_005"], ["job_008"],
+    ]
+    assert all(r.method == "GET" and r.path == "/v1/jobs" for r in mock_server.requests)
+    assert all(r.query["limit"] == ["3"] for r in mock_server.requests)
+
+
+def test_get_next_page_by_hand(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    mock_server.handler = job_pages
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        page = client.jobs.list(limit=4)
+        pages = [page]
+        while page.has_next_page():
+            page = page.get_next_page()
+            pages.append(page)
+    assert [len(p.data) for p in pages] == [4, 4, 2]
+    assert pages[-1].has_more is False
+
+
+def test_list_backwards_from_before_id(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    mock_server.handler = job_pages
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        ids = [job.id for job in client.jobs.list(before_id="job_009", limit=3)]
+    assert ids == ["job_006", "job_007", "job_008", "job_003", "job_004", "job_005",
+                   "job_000", "job_001", "job_002"]
+    assert mock_server.requests[1].query == {"before_id": ["job_006"], "limit": ["3"]}
+
+
+def test_async_list_awaited_and_async_for(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    mock_server.handler = job_pages
+
+    async def run() -> tuple[list[str], list[str], bool]:
+        async with jobs_client.AsyncJobsClient(api_key=KEY, base_url=mock_server.url) as client:
+            every = [job.id async for job in client.jobs.list(limit=3)]
+            first = await client.jobs.list(limit=4)
+            second = await first.get_next_page()
+            return every, [job.id for job in second.data], second.has_next_page()
+
+    every, second, more = asyncio.run(run())
+    assert every == [job["id"] for job in JOBS]
+    assert second == ["job_004", "job_005", "job_006", "job_007"]
+    assert more
+    assert len(mock_server.requests) == 4 + 2
+
+
+def test_list_with_raw_response(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    mock_server.handler = job_pages
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        raw = client.jobs.with_raw_response.list(limit=5)
+        assert raw.status_code == 200
+        assert [job.id for job in raw.parse()][-1] == "job_009"
+
+    async def run() -> int:
+        async with jobs_client.AsyncJobsClient(api_key=KEY, base_url=mock_server.url) as client:
+            raw = await client.jobs.with_raw_response.list(limit=5)
+            return len([job async for job in raw.parse()])
+
+    assert asyncio.run(run()) == 10
+
+
+def test_retrieve_and_delete_use_get_and_delete(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    mock_server.enqueue(
+        Reply.json({"id": "job 1/ä", "state": "running"}),
+        Reply.json({"id": "job_1", "type": "job_deleted"}),
+    )
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        job = client.jobs.retrieve("job 1?ä")
+        gone = client.jobs.delete(job_id="job_1")
+    assert job.state == "running" and gone.type == "job_deleted"
+    first, second = mock_server.requests
+    assert (first.method, second.method) == ("GET", "DELETE")
+    assert second.path == "/v1/jobs/job_1" and second.body == b""
+
+
+def test_path_is_percent_encoded_on_the_wire(
+    mock_server: MockServer, jobs_client: Any
+) -> None:
+    seen: list[str] = []
+
+    def record(request: RecordedRequest) -> Reply:
+        seen.append(request.path)
+        return Reply.json({"id": "x", "state": "done"})
+
+    mock_server.handler = record
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        client.jobs.retrieve("a b?#%")
+    assert seen == ["/v1/jobs/a%20b%3F%23%25"]
+
+
+@pytest.mark.parametrize("bad", ["", ".", "..", "../x", "a/b"])
+def test_unsafe_path_parameter_is_refused_before_any_request(
+    mock_server: MockServer, bad: str, jobs_client: Any
+) -> None:
+    with jobs_client.JobsClient(api_key=KEY, base_url=mock_server.url) as client:
+        with pytest.raises(ValueError, match="path parameter `job_id`"):
+            client.jobs.retrieve(bad)
+        with pytest.raises(ValueError, match="path parameter `job_id`"):
+            client.jobs.delete(bad)
+
+    async def run() -> None:
+        async with jobs_client.AsyncJobsClient(api_key=KEY, base_url=mock_server.url) as client:
+            await client.jobs.retrieve(bad)
+
+    with pytest.raises(ValueError, match="path parameter `job_id`"):
+        asyncio.run(run())
+    assert mock_server.requests == []
+
+
+# --- JSON Lines -----------------------------------------------------------------
+
+
+def rows_reply(lines: list[bytes], chunk: int = 8192) -> Reply:
+    body = b"".join(lines)
+    return Reply(
+        headers={"content-type": "application/x-jsonl"},
+        chunks=[body[i : i + chunk] for i in range(0, len(body), chunk)],
+    )
+
+
+def row_line(i: int) -> bytes:
+    return json.dumps({"key": f"k{i}", "value": i}).encode() + b"\n"
+
+
+def test_jsonl_download_streams_ten_thousand_lines(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(rows_reply([row_line(i) for i in range(10_000)]))
+    total = 0
+    count = 0
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        with client.exports.rows("exp_1") as rows:
+            for row in rows:
+                assert isinstance(row, exports_client.types.Row)
+                total += row.value
+                count += 1
+    assert count == 10_000 and total == sum(range(10_000))
+    (request,) = mock_server.requests
+    assert request.path == "/v1/exports/exp_1/rows"
+    assert request.headers["accept"] == "application/x-jsonl"
+
+
+def test_jsonl_async_download(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(rows_reply([row_line(i) for i in range(300)], chunk=100))
+
+    async def run() -> list[int]:
+        async with exports_client.AsyncExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+            rows = await client.exports.rows("exp_1")
+            return [row.value async for row in rows]
+
+    assert asyncio.run(run()) == list(range(300))
+
+
+@pytest.mark.parametrize(
+    ("bad", "line"),
+    [(b"{\"key\": \"k\", \"value\": \n", 4), (b'{"key": "k"}\n', 4), (b"null\n", 4)],
+)
+def test_jsonl_malformed_line_is_a_typed_error_with_its_number(
+    mock_server: MockServer, bad: bytes, line: int, exports_client: Any
+) -> None:
+    mock_server.enqueue(rows_reply([row_line(0), row_line(1), b"\n", bad, row_line(4)], chunk=5))
+    seen: list[int] = []
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        with pytest.raises(exports_client.JSONLDecodeError) as caught:
+            for row in client.exports.rows("exp_1"):
+                seen.append(row.value)
+    assert caught.value.line_number == line and f"line {line}:" in str(caught.value)
+    assert isinstance(caught.value, exports_client.APIResponseValidationError)
+    assert seen == [0, 1]
+
+
+def test_jsonl_with_raw_response(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(rows_reply([row_line(i) for i in range(3)]))
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        raw = client.exports.with_raw_response.rows("exp_1")
+        assert raw.headers["content-type"] == "application/x-jsonl"
+        rows: Any = raw.parse()
+        assert [row.key for row in rows] == ["k0", "k1", "k2"]

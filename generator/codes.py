@@ -101,6 +101,7 @@ CODES: tuple[Code, ...] = (
     # Warnings.
     Code("W300", "unused-component", "a component nothing refers to"),
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
+    Code("W302", "webhooks-not-generated", "`webhooks`: requests the API sends, which a client has no method for"),
 )
 
 LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)

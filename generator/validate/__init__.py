@@ -33,6 +33,7 @@ from generator.validate.schemas import check_discriminators, check_nullable, che
 from generator.validate.structural import check_structure
 from generator.validate.text import short
 from generator.validate.walk import build_document
+from generator.validate.webhooks import check_webhooks
 
 __all__ = ["CHECKS", "validate_file", "validate_spec"]
 
@@ -55,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
     check_generatable,
     check_paging,
     check_unused,
+    check_webhooks,
 )
 
 

@@ -1,4 +1,6 @@
-"""Findings that do not change the generated code: warnings by default, errors under strict.
+"""Specs as people write them: lenient findings, and idioms that need a rename.
+
+Findings that do not change the generated code are warnings by default, errors under strict.
 
 ``tests/validate_cases/lenient_findings.yaml`` holds one of each lenient code
 (its ``.expected`` is the strict output, as the repository's pyproject asks).
@@ -6,7 +8,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.codes import LENIENT
+from generator.pipeline import generate
 from tests.tree_support import imported
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,3 +79,44 @@ def test_generate_agrees_with_validate(workdir: Path) -> None:
     # The lenient run's cached result must not let a strict run pass.
     again = CliRunner().invoke(cli, ["generate", "--strict", "--spec", "spec.yaml", "--out", "out"])
     assert again.exit_code == 1, again.output
+
+
+# -- a parameter and a body property of one name -------------------------------------
+
+
+class _Recorder(ThreadingHTTPServer):
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _RecordingHandler)
+        self.seen: list[tuple[str, str, object]] = []
+
+
+class _RecordingHandler(BaseHTTPRequestHandler):
+    server: _Recorder
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_PATCH(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        self.server.seen.append(("PATCH", self.path, json.loads(self.rfile.read(length))))
+        self.send_response(204)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+
+def test_a_body_property_named_like_a_parameter_keeps_its_wire_name(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "cases" / "parameter_body_clash" / "spec.yaml"
+    generate(spec, tmp_path / "out", display_path="spec.yaml")
+    server = _Recorder()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        with imported(tmp_path / "out", "clash") as package:
+            with package.Clash(base_url=f"http://{host!s}:{port}", max_retries=0) as client:
+                assert client.default.update_thing("old", body_id="new", name="Rex") is None
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert server.seen == [("PATCH", "/things/old", {"id": "new", "name": "Rex"})]

@@ -42,6 +42,8 @@ CODES: tuple[Code, ...] = (
     Code("E006", "non-string-key", "a mapping key that is not a string"),
     Code("E007", "reserved", "reserved for the YAML layer; not emitted"),
     Code("E008", "not-a-mapping", "the document is not a mapping at the top level"),
+    Code("E009", "yaml11-base60", "an unquoted time such as `18:00`, which YAML 1.1 reads as a base-60 number",
+         lenient=True),
     # Structure (openapi-spec-validator).
     Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
     Code("E101", "missing-field", "a field the OpenAPI schema requires is missing"),

@@ -282,6 +282,13 @@ class _Builder:
         if tag == _TAG + "int":
             if _JSON_INT.match(text):
                 return int(text)
+            if ":" in text:
+                # `18:00`: base 60 in YAML 1.1, the string it looks like in 1.2.
+                self.findings.append(Diagnostic(
+                    "E009", f"`{text}` is a base-60 number in YAML 1.1, not a string",
+                    self._loc(node), hint=f"quote it: '{text}'",
+                ))
+                return text
             self._problem(
                 "E005", node, f"`{text}` is an integer only in YAML 1.1 (octal, hex or base 60)",
                 hint=f"quote it ('{text}') for a string, or write the decimal number",

@@ -126,7 +126,7 @@ def _jsonl(doc: Document, op: Operation) -> Iterator[Diagnostic]:
                 yield _e("E232", doc, (*found[0], "content", media),
                          f"a `{media}` response needs a `schema`: the shape of one line",
                          hint="each line of the download is parsed into it")
-            elif len(content) > 1 and str(status).startswith("2"):
+            elif isinstance(content, dict) and len(content) > 1 and str(status).startswith("2"):
                 yield _e("E232", doc, (*found[0], "content", media),
                          f"a `{media}` success response must be the response's only media type",
                          hint="the generated method streams lines; it cannot also return JSON")

@@ -130,7 +130,8 @@ def collapse_aliases(doc: Document) -> dict[str, Any]:
             child = node[part]
             node[part] = node = copy_of(child)
         node["$ref"] = final
-    return root
+    collapsed: dict[str, Any] = root
+    return collapsed
 
 
 def external_ref(target: str, where: Location) -> Diagnostic:

@@ -36,11 +36,14 @@ CODES: tuple[Code, ...] = (
     Code("E001", "invalid-yaml", "the file is not valid YAML"),
     Code("E002", "duplicate-key", "a mapping repeats a key; YAML would keep only the last"),
     Code("E003", "yaml11-boolean", "an unquoted word such as `on` or `yes` that YAML 1.1 reads as a boolean"),
-    Code("E004", "yaml11-date", "an unquoted date, which YAML 1.1 reads as a date, not a string"),
+    Code("E004", "yaml11-date", "an unquoted date, which YAML 1.1 reads as a date, not a string",
+         lenient=True),
     Code("E005", "not-json", "a YAML value with no JSON equivalent (octal, tags, merge keys, deep nesting)"),
     Code("E006", "non-string-key", "a mapping key that is not a string"),
     Code("E007", "reserved", "reserved for the YAML layer; not emitted"),
     Code("E008", "not-a-mapping", "the document is not a mapping at the top level"),
+    Code("E009", "yaml11-base60", "an unquoted time such as `18:00`, which YAML 1.1 reads as a base-60 number",
+         lenient=True),
     # Structure (openapi-spec-validator).
     Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
     Code("E101", "missing-field", "a field the OpenAPI schema requires is missing"),
@@ -100,6 +103,7 @@ CODES: tuple[Code, ...] = (
     # Warnings.
     Code("W300", "unused-component", "a component nothing refers to"),
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
+    Code("W302", "webhooks-not-generated", "`webhooks`: requests the API sends, which a client has no method for"),
 )
 
 LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)

@@ -79,6 +79,8 @@ class Spec:
     data: dict[str, Any]
     source: SourceMap
     raw: bytes
+    # Findings of the YAML layer that did not stop the load (validation reports them).
+    findings: tuple[Diagnostic, ...] = ()
 
     def at(self, *pointer: str | int) -> Location:
         return self.source.locate(pointer)
@@ -155,10 +157,12 @@ def load_text(text: str, path: str, raw: bytes | None = None) -> Spec:
             )
         )
     if builder.problems:
-        raise SpecError(builder.problems)
+        raise SpecError(builder.problems + builder.findings)
     assert isinstance(data, dict)
     source = SourceMap(path, data, builder.positions)
-    return Spec(path, data, source, raw if raw is not None else text.encode("utf-8"))
+    return Spec(
+        path, data, source, raw if raw is not None else text.encode("utf-8"), tuple(builder.findings)
+    )
 
 
 class _Builder:
@@ -167,6 +171,7 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Diagnostic] = []
+        self.findings: list[Diagnostic] = []
         self.positions: dict[int, tuple[_Pos, dict[Any, _Pos]]] = {}
         self.count = 0
 
@@ -277,6 +282,13 @@ class _Builder:
         if tag == _TAG + "int":
             if _JSON_INT.match(text):
                 return int(text)
+            if ":" in text:
+                # `18:00`: base 60 in YAML 1.1, the string it looks like in 1.2.
+                self.findings.append(Diagnostic(
+                    "E009", f"`{text}` is a base-60 number in YAML 1.1, not a string",
+                    self._loc(node), hint=f"quote it: '{text}'",
+                ))
+                return text
             self._problem(
                 "E005", node, f"`{text}` is an integer only in YAML 1.1 (octal, hex or base 60)",
                 hint=f"quote it ('{text}') for a string, or write the decimal number",
@@ -291,11 +303,13 @@ class _Builder:
             )
             return None
         if tag == _TAG + "timestamp":
-            self._problem(
-                "E004", node, f"`{text}` is a date in YAML 1.1, not a string",
+            # YAML 1.2 (and JSON) read it as the string it looks like, which is
+            # what the author meant: report it, keep the string, check on.
+            self.findings.append(Diagnostic(
+                "E004", f"`{text}` is a date in YAML 1.1, not a string", self._loc(node),
                 hint=f"quote it: '{text}'",
-            )
-            return None
+            ))
+            return text
         self._problem(
             "E005", node, f"the YAML tag `{tag}` has no JSON equivalent",
             hint="remove the tag; a spec may hold only JSON values",

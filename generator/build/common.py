@@ -62,6 +62,29 @@ def _nullable_marker(schema: dict[str, Any]) -> bool:
     )
 
 
+# Keywords that say something about a value without constraining it: an `allOf`
+# part made of these only (`{nullable: true}`, `{description: ...}` beside a
+# `$ref`, the 3.0 way of annotating one) adds no shape to merge.
+_ANNOTATIONS = frozenset({
+    "description", "title", "nullable", "deprecated", "readOnly", "writeOnly", "default",
+    "example", "examples", "externalDocs", "$comment", "xml",
+})
+
+
+def _annotation_only(part: Any) -> bool:
+    return isinstance(part, dict) and bool(part) and all(
+        k in _ANNOTATIONS or str(k).startswith("x-") for k in part
+    )
+
+
+def _shaping_parts(schema: dict[str, Any]) -> tuple[list[tuple[int, Any]], bool]:
+    """The ``allOf`` parts that constrain the value (with their index), and whether one says nullable."""
+    parts = schema.get("allOf") or []
+    shaping = [(i, p) for i, p in enumerate(parts) if not _annotation_only(p)]
+    nullable = any(_annotation_only(p) and p.get("nullable") is True for p in parts)
+    return shaping, nullable
+
+
 def _is_object(schema: dict[str, Any]) -> bool:
     if "allOf" in schema and not any(k in schema for k in ("oneOf", "anyOf")):
         return True

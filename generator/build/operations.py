@@ -16,6 +16,7 @@ from generator.build.common import (
 )
 from generator.build.responses import _ResponseBuilder
 from generator.loader import Pointer
+from generator.validate.operations import body_argument_name
 
 
 class _OperationBuilder(_ResponseBuilder):
@@ -298,8 +299,18 @@ _METHOD_RESERVED = frozenset({
 def _argument_names(
     params: tuple[ir.Parameter, ...], body: tuple[ir.Field, ...]
 ) -> tuple[tuple[ir.Parameter, ...], tuple[ir.Field, ...]]:
-    """Parameters and body fields renamed where their argument names are reserved."""
-    taken = {p.py_name for p in params} | {f.py_name for f in body}
+    """Parameters and body fields renamed where their argument names are reserved or shared.
+
+    A body property named like a parameter becomes ``body_<name>`` (its wire
+    name unchanged), as ``generator.validate.operations`` expects.
+    """
+    param_names = {p.py_name for p in params}
+    body = tuple(
+        replace(f, py_name=body_argument_name(f.py_name, param_names))
+        if f.py_name in param_names else f
+        for f in body
+    )
+    taken = param_names | {f.py_name for f in body}
 
     def free(name: str) -> str:
         if name not in _METHOD_RESERVED:

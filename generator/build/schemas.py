@@ -10,10 +10,12 @@ from generator.build.common import (
     _SCHEMA_PREFIX,
     _UNSUPPORTED,
     _Base,
+    _annotation_only,
     _constraints,
     _is_object,
     _nullable,
     _nullable_marker,
+    _shaping_parts,
     _tag_value,
     _text,
     _unescape,
@@ -39,9 +41,16 @@ class _SchemaBuilder(_Base):
         raw = raw if isinstance(raw, dict) else {}
         description = _text(raw.get("description"))
         self.check_supported(raw, pointer)
-        if "allOf" in raw and len(raw["allOf"]) == 1 and not raw.get("properties"):
-            target = self.type_of(raw["allOf"][0], name, pointer + ("allOf", 0))
-            return ir.AliasSchema(name, class_name, target, description, location=location)
+        shaping, nullable = _shaping_parts(raw)
+        if "allOf" in raw and len(shaping) == 1 and not raw.get("properties"):
+            index, part = shaping[0]
+            # One inline object part is the object itself, not an alias of a
+            # hoisted copy under the same name (which would refer to itself).
+            if not (isinstance(part, dict) and "$ref" not in part and _is_object(part)):
+                target = self.type_of(part, name, pointer + ("allOf", index))
+                if nullable:
+                    target = _nullable(target)
+                return ir.AliasSchema(name, class_name, target, description, location=location)
         if _is_object(raw):
             merged = self.merge_all_of(raw, pointer)
             fields = self.fields(merged, name, pointer)
@@ -73,7 +82,7 @@ class _SchemaBuilder(_Base):
         additional: Any = raw.get("additionalProperties")
         for index, part in enumerate(raw["allOf"]):
             part = self.resolve(part)
-            if not isinstance(part, dict):
+            if not isinstance(part, dict) or _annotation_only(part):
                 continue
             part = self.merge_all_of(part, pointer + ("allOf", index))
             if not _is_object(part):
@@ -111,6 +120,7 @@ class _SchemaBuilder(_Base):
                     required=prop in required,
                     description=_text(
                         (prop_schema.get("description") if isinstance(prop_schema, dict) else None)
+                        or _part_description(prop_schema)
                         or resolved.get("description")
                     ),
                     # A default beside a `$ref` (3.1) wins over the target's own.
@@ -166,8 +176,11 @@ class _SchemaBuilder(_Base):
             if key in schema:
                 return self.union_of(schema, key, context, pointer)
         if "allOf" in schema:
-            if len(schema["allOf"]) == 1 and not schema.get("properties"):
-                return self.type_of(schema["allOf"][0], context, pointer + ("allOf", 0), hoist)
+            shaping, nullable = _shaping_parts(schema)
+            if len(shaping) == 1 and not schema.get("properties"):
+                index, part = shaping[0]
+                inner = self.type_of(part, context, pointer + ("allOf", index), hoist)
+                return _nullable(inner) if nullable else inner
             return self.hoist(context, schema, pointer)
         if "const" in schema:
             return ir.LiteralOf((schema["const"],))
@@ -224,3 +237,13 @@ class _SchemaBuilder(_Base):
             members[0].type if len(members) == 1 else ir.UnionOf(tuple(members), prop)
         )
         return ir.Nullable(result) if nullable else result
+
+
+def _part_description(schema: Any) -> Any:
+    """A description written in an annotation-only ``allOf`` part beside a ``$ref``."""
+    if not isinstance(schema, dict):
+        return None
+    return next(
+        (p["description"] for p in schema.get("allOf") or [] if _annotation_only(p) and "description" in p),
+        None,
+    )

@@ -33,6 +33,7 @@ from generator.validate.schemas import check_discriminators, check_nullable, che
 from generator.validate.structural import check_structure
 from generator.validate.text import short
 from generator.validate.walk import build_document
+from generator.validate.webhooks import check_webhooks
 
 __all__ = ["CHECKS", "validate_file", "validate_spec"]
 
@@ -55,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
     check_generatable,
     check_paging,
     check_unused,
+    check_webhooks,
 )
 
 
@@ -79,6 +81,8 @@ def validate_spec(spec: Spec, *, strict: bool = True) -> list[Diagnostic]:
     (``generator.codes.LENIENT``) come back as warnings.
     """
     found: dict[tuple[str, object, str], Diagnostic] = {}
+    for finding in spec.findings:
+        _add(found, finding)
     try:
         doc = build_document(spec)
     except Exception as exc:

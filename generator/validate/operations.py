@@ -147,9 +147,24 @@ def check_arguments(doc: Document) -> Iterator[Diagnostic]:
             yield from _claim(doc, taken, param.python_name, label, param.entry)
         body = body_shape(doc, op)
         if body is not None:
+            # A body property named like a parameter (`id` in the path and in the
+            # body) is a common idiom: the generator renames the body argument
+            # (`body_id`), keeping its wire name, so only body-body clashes remain.
+            by_param = dict(taken)
+            body_taken: dict[str, tuple[str, Pointer]] = {}
             for name, (pointer, _) in body[1].items():
-                yield from _claim(doc, taken, attribute_name(name), f"body property `{name}`",
-                                  pointer)
+                python = attribute_name(name)
+                if python in by_param:
+                    python = body_argument_name(python, set(by_param))
+                yield from _claim(doc, body_taken, python, f"body property `{name}`", pointer)
+
+
+def body_argument_name(python: str, taken: set[str]) -> str:
+    """The argument of a body property whose name a parameter already has."""
+    name = f"body_{python}"
+    while name in taken:
+        name += "_"
+    return name
 
 
 def _claim(doc: Document, taken: dict[str, tuple[str, Pointer]], python: str, label: str,

@@ -1,0 +1,155 @@
+"""The public corpus (tests/corpus) through both generators: what each makes of real specs.
+
+Run with the peers venv's Python (``bash benchmarks/run`` creates it):
+
+    benchmarks/.venv-peers/bin/python benchmarks/corpus.py [--mypy] [--no-readme]
+
+For each document: its operations; for ours (``generate`` without ``--strict``,
+as a new user runs it) and openapi-python-client (its default settings plus
+benchmarks/opc-config.yaml): exit status, operations generated (our methods,
+its endpoint modules), whether every module imports, wall time, and with
+``--mypy`` the number of ``mypy --strict`` errors. Results go to
+benchmarks/out/corpus.json and the corpus section of benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import (  # noqa: E402
+    OURS_PY,
+    OUT,
+    README,
+    ROOT,
+    fresh_dir,
+    log,
+    ours_methods,
+    opc_operations,
+    run_opc,
+    run_ours,
+    spec_operations,
+)
+
+CORPUS = ROOT / "tests" / "corpus"
+START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
+# Every module of a package, imported in a fresh interpreter.
+IMPORT_ALL = (
+    "import importlib, pkgutil, sys\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "root = importlib.import_module(sys.argv[2])\n"
+    "for m in pkgutil.walk_packages(root.__path__, root.__name__ + '.'):\n"
+    "    importlib.import_module(m.name)\n"
+)
+
+
+def imports(root: Path, package: str, python: str) -> bool:
+    proc = subprocess.run([python, "-c", IMPORT_ALL, str(root), package],
+                          capture_output=True, text=True, cwd=root, timeout=600)
+    return proc.returncode == 0
+
+
+def mypy_errors(root: Path, package: str) -> int | None:
+    proc = subprocess.run(
+        # The project venv's mypy, over the packages this (peers) venv has installed.
+        [str(OURS_PY), "-m", "mypy", "--strict", "--no-incremental",
+         "--python-executable", sys.executable, "-p", package],
+        capture_output=True, text=True, cwd=root, timeout=1800,
+    )
+    found = re.search(r"Found (\d+) errors?", proc.stdout)
+    if found:
+        return int(found.group(1))
+    return 0 if proc.returncode == 0 else None
+
+
+def package_dir(out: Path) -> str | None:
+    found = sorted(p.parent.name for p in out.glob("*/__init__.py"))
+    return found[0] if found else None
+
+
+def one(spec: Path, with_mypy: bool) -> dict[str, Any]:
+    name = spec.stem
+    result: dict[str, Any] = {"document": spec.name, "operations": spec_operations(spec)}
+    ours_out = fresh_dir(OUT / "corpus" / f"ours-{name}")
+    ours = run_ours(spec, ours_out, f"corpus-ours-{name}", "--no-strict")
+    package = package_dir(ours_out) if ours["exit"] == 0 else None
+    result["ours"] = {
+        "exit": ours["exit"], "wall_s": ours["wall_s"], "maxrss_mb": ours["maxrss_mb"],
+        "operations": ours_methods(ours_out) if package else 0,
+        "imports": bool(package) and imports(ours_out, package, sys.executable),
+    }
+    if with_mypy and package:
+        result["ours"]["mypy_errors"] = mypy_errors(ours_out, package)
+    # With `--meta none` its output directory is the package itself.
+    opc_out = OUT / "corpus" / "opc" / ("opc_" + re.sub(r"\W", "_", name))
+    opc = run_opc(spec, opc_out, f"corpus-opc-{name}")
+    counted = opc_operations(opc_out, OUT / "logs" / f"corpus-opc-{name}.log") if opc_out.is_dir() else {}
+    opc_package = opc_out.name if (opc_out / "__init__.py").is_file() else None
+    result["opc"] = {
+        "exit": opc["exit"], "wall_s": opc["wall_s"], "maxrss_mb": opc["maxrss_mb"],
+        "operations": counted.get("endpoints_generated", 0),
+        "imports": bool(opc_package) and imports(opc_out.parent, opc_package or "", sys.executable),
+    }
+    if with_mypy and opc_package:
+        result["opc"]["mypy_errors"] = mypy_errors(opc_out.parent, opc_package)
+    return result
+
+
+def table(rows: list[dict[str, Any]], with_mypy: bool) -> str:
+    head = "| document | operations | ours: ops / imports | opc: ops / imports | wall ours / opc |"
+    rule = "|---|---|---|---|---|"
+    if with_mypy:
+        head += " mypy --strict errors ours / opc |"
+        rule += "---|"
+    lines = [head, rule]
+    for r in rows:
+        o, p = r["ours"], r["opc"]
+        ratio = o["wall_s"] / p["wall_s"] if p["wall_s"] else float("nan")
+        line = (
+            f"| `{r['document']}` | {r['operations']} "
+            f"| {o['operations']} / {'yes' if o['imports'] else 'no'}"
+            f"{'' if o['exit'] == 0 else ' (refused)'} "
+            f"| {p['operations']} / {'yes' if p['imports'] else 'no'}"
+            f"{'' if p['exit'] == 0 else ' (exit ' + str(p['exit']) + ')'} "
+            f"| {o['wall_s']:.2f} s / {p['wall_s']:.2f} s ({ratio:.2f}x) |"
+        )
+        if with_mypy:
+            line += f" {o.get('mypy_errors', '-')} / {p.get('mypy_errors', '-')} |"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(text: str) -> None:
+    readme = README.read_text(encoding="utf-8")
+    if START not in readme:
+        readme += f"\n## The public corpus\n\n{START}\n{END}\n"
+    before, rest = readme.split(START, 1)
+    _, after = rest.split(END, 1)
+    README.write_text(f"{before}{START}\n{text}{END}{after}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mypy", action="store_true", help="also count mypy --strict errors (slow)")
+    parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
+    args = parser.parse_args()
+    rows = []
+    for spec in sorted(CORPUS.glob("*.yaml")):
+        log(f"corpus: {spec.name}")
+        rows.append(one(spec.relative_to(ROOT), args.mypy))
+    OUT.mkdir(exist_ok=True)
+    (OUT / "corpus.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    text = table(rows, args.mypy)
+    sys.stdout.write(text)
+    if not args.no_readme:
+        update_readme(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -72,6 +72,7 @@ CODES: tuple[Code, ...] = (
     Code("E227", "reserved-name", "a name the runtime, Python or the standard library already uses"),
     Code("E228", "templated-base-url", "the default base URL (the first server's) holds `{variables}`"),
     Code("E229", "allof-cycle", "`allOf` parts that include each other in a cycle"),
+    Code("E230", "alias-chain-too-long", "a chain of more than 100 schemas that are each only a `$ref` to the next"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),

@@ -39,6 +39,9 @@ _MAX_NAME_BYTES = 200
 # Keywords the generator has no Python for (generator.build reports them as E401).
 _UNSUPPORTED = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
+# Far beyond any real spec (two or three links), far below where building the
+# package would exhaust Python's recursion limit.
+MAX_ALIAS_CHAIN = 100
 
 
 def check_generatable(doc: Document) -> Iterator[Diagnostic]:
@@ -48,6 +51,7 @@ def check_generatable(doc: Document) -> Iterator[Diagnostic]:
     yield from _server_url(doc)
     yield from _all_of_cycles(doc)
     yield from _refused_constructs(doc)
+    yield from _alias_chains(doc)
 
 
 def _e(code: str, doc: Document, pointer: tuple[Any, ...], message: str, hint: str | None = None,
@@ -243,3 +247,33 @@ def _refused_constructs(doc: Document) -> Iterator[Diagnostic]:
             yield _e("E403", doc, (*ref.pointer, "$ref"),
                      f"percent-encoded reference `{target}` is not supported",
                      hint="write the component's name as it is, without %-escapes")
+
+
+def _alias_chains(doc: Document) -> Iterator[Diagnostic]:
+    """Schemas that are only a ``$ref`` to a schema that is only a ``$ref``, too many in a row."""
+    schemas = _component_schemas(doc)
+    nxt: dict[str, str] = {}
+    for name, schema in schemas.items():
+        target = schema.get("$ref") if isinstance(schema, dict) else None
+        pointer = parse_local_ref(target) if isinstance(target, str) else None
+        if pointer and len(pointer) == 3 and tuple(pointer[:2]) == ("components", "schemas"):
+            nxt[name] = str(pointer[2])
+    length: dict[str, int] = {}
+    for start in nxt:
+        trail: list[str] = []
+        name = start
+        while name in nxt and name not in length and name not in trail:
+            trail.append(name)
+            name = nxt[name]
+        # A loop is E225's; counted as ending where it closes.
+        base = length.get(name, 0)
+        for seen in reversed(trail):
+            base += 1
+            length[seen] = base
+    heads = set(nxt) - set(nxt.values())
+    for head in sorted(heads, key=list(schemas).index):
+        if length.get(head, 0) > MAX_ALIAS_CHAIN:
+            yield _e("E230", doc, ("components", "schemas", head, "$ref"),
+                     f"a chain of {length[head]:,} schemas that are each only a `$ref` to the next",
+                     hint=f"refer to the schema at the end directly; chains longer than "
+                     f"{MAX_ALIAS_CHAIN} are not generated")

@@ -12,6 +12,8 @@ runtime do not:
   ``x-exception`` named after a runtime exception, a client class named twice;
 - E228 a default base URL with ``{variables}`` left in it;
 - E229 a cycle of ``allOf`` parts (no class can inherit from itself);
+- E230 a chain of more than ``MAX_ALIAS_CHAIN`` schemas that only refer on;
+- E221 a ``terminal-event`` the stream's union of events does not hold;
 - E401/E403 what the generator refuses (``not``, ``$ref: '#'``, a
   percent-encoded ``$ref``): reported by ``validate`` too, not first by ``generate``.
 """
@@ -52,6 +54,7 @@ def check_generatable(doc: Document) -> Iterator[Diagnostic]:
     yield from _all_of_cycles(doc)
     yield from _refused_constructs(doc)
     yield from _alias_chains(doc)
+    yield from check_terminal_events(doc)
 
 
 def _e(code: str, doc: Document, pointer: tuple[Any, ...], message: str, hint: str | None = None,
@@ -277,3 +280,54 @@ def _alias_chains(doc: Document) -> Iterator[Diagnostic]:
                      f"a chain of {length[head]:,} schemas that are each only a `$ref` to the next",
                      hint=f"refer to the schema at the end directly; chains longer than "
                      f"{MAX_ALIAS_CHAIN} are not generated")
+
+
+def _stream_events(doc: Document, schema: Any) -> set[str]:
+    """The event names a stream's union of events declares: its tag values."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        found = doc.resolve(schema["$ref"])
+        schema = found[1] if found is not None else None
+    if not isinstance(schema, dict):
+        return set()
+    disc = schema.get("discriminator")
+    tag = disc.get("propertyName") if isinstance(disc, dict) else None
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if not isinstance(tag, str) or not isinstance(variants, list):
+        return set()
+    mapping = disc.get("mapping")
+    names = {k for k in mapping if isinstance(k, str)} if isinstance(mapping, dict) else set()
+    for variant in variants:
+        if isinstance(variant, dict) and isinstance(variant.get("$ref"), str):
+            found = doc.resolve(variant["$ref"])
+            variant = found[1] if found is not None else None
+        props = variant.get("properties") if isinstance(variant, dict) else None
+        prop = props.get(tag) if isinstance(props, dict) else None
+        if isinstance(prop, dict):
+            if isinstance(prop.get("const"), str):
+                names.add(prop["const"])
+            elif isinstance(prop.get("enum"), list) and len(prop["enum"]) == 1:
+                names.add(str(prop["enum"][0]))
+    return names
+
+
+def check_terminal_events(doc: Document) -> Iterator[Diagnostic]:
+    """``terminal-event`` must be an event the stream can send, or no stream ever completes."""
+    for op in doc.operations:
+        streaming = op.node.get("x-streaming")
+        terminal = streaming.get("terminal-event") if isinstance(streaming, dict) else None
+        responses = op.node.get("responses")
+        if not isinstance(terminal, str) or not isinstance(responses, dict):
+            continue
+        events: set[str] = set()
+        for status, response in responses.items():
+            content = response.get("content") if isinstance(response, dict) else None
+            media = content.get("text/event-stream") if isinstance(content, dict) else None
+            if str(status).startswith("2") and isinstance(media, dict):
+                events |= _stream_events(doc, media.get("schema"))
+        if events and terminal not in events:
+            close = sorted(e for e in events if "stop" in e or "end" in e or "done" in e)
+            yield _e("E221", doc, (*op.pointer, "x-streaming", "terminal-event"),
+                     f"`terminal-event: {terminal}` is not an event this stream sends, so every "
+                     "complete stream would end as incomplete",
+                     hint=f"the stream's events are {', '.join(f'`{e}`' for e in sorted(events))}"
+                     + (f"; did you mean `{close[0]}`?" if close else ""))

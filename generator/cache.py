@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, Mapping, TypeVar
 
 __all__ = ["Record", "write_changed"]
 
@@ -70,7 +70,7 @@ class Record(Generic[T]):
             pass  # only the time of the next run depends on it
 
 
-def _checksum(entries: dict[str, object]) -> str:
+def _checksum(entries: Mapping[str, object]) -> str:
     canonical = json.dumps(entries, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -290,7 +290,9 @@ def _stream_events(doc: Document, schema: Any) -> set[str]:
     if not isinstance(schema, dict):
         return set()
     disc = schema.get("discriminator")
-    tag = disc.get("propertyName") if isinstance(disc, dict) else None
+    if not isinstance(disc, dict):
+        return set()
+    tag = disc.get("propertyName")
     variants = schema.get("oneOf") or schema.get("anyOf")
     if not isinstance(tag, str) or not isinstance(variants, list):
         return set()

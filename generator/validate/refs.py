@@ -130,7 +130,7 @@ def collapse_aliases(doc: Document) -> dict[str, Any]:
             child = node[part]
             node[part] = node = copy_of(child)
         node["$ref"] = final
-    return root
+    return dict(root)
 
 
 def external_ref(target: str, where: Location) -> Diagnostic:

@@ -94,7 +94,15 @@ def load_api(
     diagnostics = validate_spec(spec, strict=strict)
     if has_errors(diagnostics):
         raise SpecError(diagnostics)
-    return build_api(spec), [d for d in diagnostics if d.severity == "warning"]
+    try:
+        api = build_api(spec)
+    except RecursionError:
+        # Validation bounds what it can foresee (E229, E233); this is the net under it.
+        raise SpecError([Diagnostic(
+            "E233", "the schemas refer to each other too deeply to generate", spec.at(),
+            hint="shorten chains of schemas that only refer on (`$ref` to `$ref`)",
+        )]) from None
+    return api, [d for d in diagnostics if d.severity == "warning"]
 
 
 def target_roots(targets: Sequence[str]) -> dict[str, str]:
@@ -256,6 +264,7 @@ def generate(
     if check:
         owned = owned_files(out, existing) | set(files)
         result.drift = compare_tree(files, {p: b for p, b in existing.items() if p in owned})
+        result.drift.foreign = sorted(set(existing) - owned)
         return result
     try:
         _write(spec_path, out, templates, targets, files, result, caches, source)

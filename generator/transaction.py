@@ -173,7 +173,7 @@ def _roll_back(out: Path, txn: Path, entries: dict[str, object]) -> None:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(old / rel, out / rel)
     for item in changed if isinstance(changed, list) else []:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+        if not (isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str)):
             continue
         rel, had_old = item
         if had_old:

@@ -77,6 +77,8 @@ class Drift:
     extra: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
+    # Files no run of ours wrote: never drift, since generate leaves them alone.
+    foreign: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.missing or self.extra or self.changed)
@@ -85,6 +87,7 @@ class Drift:
         lines = [f"missing: {p}" for p in self.missing]
         lines += [f"extra: {p}" for p in self.extra]
         lines += [f"changed: {p}" for p in self.changed]
+        lines += [f"not ours, left alone: {p}" for p in self.foreign]
         text = "\n".join(lines)
         if self.diffs:
             text += "\n\n" + "".join(self.diffs)

@@ -175,3 +175,31 @@ def test_long_imports_are_laid_out_as_black_does(
     statement = f"{indent}from {'.' * len(indent) + '.'.join(module)} import {imported}"
     source = f"if x:\n{statement}\n" if indent else f"{statement}\n"
     assert fmt.layout("imports.py", source, pyi) == _black(source, pyi)
+
+
+_ENUM_VALUE = st.one_of(
+    st.integers(-10**6, 10**12).map(str),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30).map(literal),
+    st.text(st.characters(codec="ascii"), max_size=12).map(literal),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(_ENUM_VALUE, min_size=1, max_size=60),
+    indent=st.sampled_from(["", "    "]),
+    alias=st.booleans(),
+    pyi=st.booleans(),
+)
+def test_enum_aliases_are_laid_out_as_black_does_without_black(
+    values: list[str], indent: str, alias: bool, pyi: bool
+) -> None:
+    head = "Choice: TypeAlias = Literal[" if alias else "Choice = Literal["
+    statement = f"{indent}{head}{', '.join(values)}]"
+    source = f"class C:\n{statement}\n" if indent else statement + "\n"
+    expected = _black(source, pyi)
+    laid_out = fmt.layout("enum.py", source, pyi)
+    assert laid_out == expected
+    # And without black: the enum's own path, not black's.
+    if statement.isascii() and len(statement) > fmt.LINE_LENGTH:
+        assert fmt._literal_alias(statement) is not None

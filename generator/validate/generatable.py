@@ -12,6 +12,8 @@ runtime do not:
   ``x-exception`` named after a runtime exception, a client class named twice;
 - E228 a default base URL with ``{variables}`` left in it;
 - E229 a cycle of ``allOf`` parts (no class can inherit from itself);
+- E233 a chain of more than ``MAX_ALIAS_CHAIN`` schemas that only refer on;
+- E221 a ``terminal-event`` the stream's union of events does not hold;
 - E401/E403 what the generator refuses (``not``, ``$ref: '#'``, a
   percent-encoded ``$ref``): reported by ``validate`` too, not first by ``generate``.
 """
@@ -39,6 +41,9 @@ _MAX_NAME_BYTES = 200
 # Keywords the generator has no Python for (generator.build reports them as E401).
 _UNSUPPORTED = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
+# Far beyond any real spec (two or three links), far below where building the
+# package would exhaust Python's recursion limit.
+MAX_ALIAS_CHAIN = 100
 
 
 def check_generatable(doc: Document) -> Iterator[Diagnostic]:
@@ -48,6 +53,8 @@ def check_generatable(doc: Document) -> Iterator[Diagnostic]:
     yield from _server_url(doc)
     yield from _all_of_cycles(doc)
     yield from _refused_constructs(doc)
+    yield from _alias_chains(doc)
+    yield from check_terminal_events(doc)
 
 
 def _e(code: str, doc: Document, pointer: tuple[Any, ...], message: str, hint: str | None = None,
@@ -243,3 +250,86 @@ def _refused_constructs(doc: Document) -> Iterator[Diagnostic]:
             yield _e("E403", doc, (*ref.pointer, "$ref"),
                      f"percent-encoded reference `{target}` is not supported",
                      hint="write the component's name as it is, without %-escapes")
+
+
+def _alias_chains(doc: Document) -> Iterator[Diagnostic]:
+    """Schemas that are only a ``$ref`` to a schema that is only a ``$ref``, too many in a row."""
+    schemas = _component_schemas(doc)
+    nxt: dict[str, str] = {}
+    for name, schema in schemas.items():
+        target = schema.get("$ref") if isinstance(schema, dict) else None
+        pointer = parse_local_ref(target) if isinstance(target, str) else None
+        if pointer and len(pointer) == 3 and tuple(pointer[:2]) == ("components", "schemas"):
+            nxt[name] = str(pointer[2])
+    length: dict[str, int] = {}
+    for start in nxt:
+        trail: list[str] = []
+        name = start
+        while name in nxt and name not in length and name not in trail:
+            trail.append(name)
+            name = nxt[name]
+        # A loop is E225's; counted as ending where it closes.
+        base = length.get(name, 0)
+        for seen in reversed(trail):
+            base += 1
+            length[seen] = base
+    heads = set(nxt) - set(nxt.values())
+    for head in sorted(heads, key=list(schemas).index):
+        if length.get(head, 0) > MAX_ALIAS_CHAIN:
+            yield _e("E233", doc, ("components", "schemas", head, "$ref"),
+                     f"a chain of {length[head]:,} schemas that are each only a `$ref` to the next",
+                     hint=f"refer to the schema at the end directly; chains longer than "
+                     f"{MAX_ALIAS_CHAIN} are not generated")
+
+
+def _stream_events(doc: Document, schema: Any) -> set[str]:
+    """The event names a stream's union of events declares: its tag values."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        found = doc.resolve(schema["$ref"])
+        schema = found[1] if found is not None else None
+    if not isinstance(schema, dict):
+        return set()
+    disc = schema.get("discriminator")
+    if not isinstance(disc, dict):
+        return set()
+    tag = disc.get("propertyName")
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if not isinstance(tag, str) or not isinstance(variants, list):
+        return set()
+    mapping = disc.get("mapping")
+    names = {k for k in mapping if isinstance(k, str)} if isinstance(mapping, dict) else set()
+    for variant in variants:
+        if isinstance(variant, dict) and isinstance(variant.get("$ref"), str):
+            found = doc.resolve(variant["$ref"])
+            variant = found[1] if found is not None else None
+        props = variant.get("properties") if isinstance(variant, dict) else None
+        prop = props.get(tag) if isinstance(props, dict) else None
+        if isinstance(prop, dict):
+            if isinstance(prop.get("const"), str):
+                names.add(prop["const"])
+            elif isinstance(prop.get("enum"), list) and len(prop["enum"]) == 1:
+                names.add(str(prop["enum"][0]))
+    return names
+
+
+def check_terminal_events(doc: Document) -> Iterator[Diagnostic]:
+    """``terminal-event`` must be an event the stream can send, or no stream ever completes."""
+    for op in doc.operations:
+        streaming = op.node.get("x-streaming")
+        terminal = streaming.get("terminal-event") if isinstance(streaming, dict) else None
+        responses = op.node.get("responses")
+        if not isinstance(terminal, str) or not isinstance(responses, dict):
+            continue
+        events: set[str] = set()
+        for status, response in responses.items():
+            content = response.get("content") if isinstance(response, dict) else None
+            media = content.get("text/event-stream") if isinstance(content, dict) else None
+            if str(status).startswith("2") and isinstance(media, dict):
+                events |= _stream_events(doc, media.get("schema"))
+        if events and terminal not in events:
+            close = sorted(e for e in events if "stop" in e or "end" in e or "done" in e)
+            yield _e("E221", doc, (*op.pointer, "x-streaming", "terminal-event"),
+                     f"`terminal-event: {terminal}` is not an event this stream sends, so every "
+                     "complete stream would end as incomplete",
+                     hint=f"the stream's events are {', '.join(f'`{e}`' for e in sorted(events))}"
+                     + (f"; did you mean `{close[0]}`?" if close else ""))

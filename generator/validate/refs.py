@@ -130,8 +130,7 @@ def collapse_aliases(doc: Document) -> dict[str, Any]:
             child = node[part]
             node[part] = node = copy_of(child)
         node["$ref"] = final
-    collapsed: dict[str, Any] = root
-    return collapsed
+    return dict(root)
 
 
 def external_ref(target: str, where: Location) -> Diagnostic:

@@ -92,6 +92,7 @@ CODES: tuple[Code, ...] = (
     Code("E231", "bad-x-pagination", "`x-pagination` is malformed or names a page field or query parameter that does not exist"),
     Code("E232", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
     Code("E233", "alias-chain-too-long", "a chain of more than 100 schemas that are each only a `$ref` to the next"),
+    Code("E234", "bad-x-request-body", "`x-request-body` is not a local `$ref` to a schema, or its operation has no JSON request body"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),

@@ -124,15 +124,23 @@ class _OperationBuilder(_ResponseBuilder):
             )
             return (), None, False, None
         schema = content[media].get("schema", {})
+        body_pointer = pointer + ("requestBody", "content", media, "schema")
+        if "x-request-body" in raw:
+            # The generated method's own, narrower body; `requestBody` keeps the
+            # schema standard tools (mock servers, validators) should use.
+            schema = raw["x-request-body"]
+            body_pointer = pointer + ("x-request-body",)
         resolved = self.resolve(schema)
         required = bool(body.get("required", False))
         if isinstance(resolved, dict) and _is_object(resolved) and resolved.get("properties"):
             merged = self.merge_all_of(resolved, pointer)
-            body_pointer = pointer + ("requestBody", "content", media, "schema")
             type_expr = self.type_of(schema, owner + "Params", body_pointer)
             fields = self.fields(merged, owner + "Params", body_pointer)
             return fields, type_expr, required, media
-        body_type = self.type_of(schema, owner + "Body", pointer + ("requestBody",))
+        body_type = self.type_of(
+            schema, owner + "Body",
+            body_pointer if "x-request-body" in raw else pointer + ("requestBody",),
+        )
         is_object = isinstance(body_type, ir.Ref) and isinstance(
             self.named.get(body_type.name), ir.ObjectSchema
         )

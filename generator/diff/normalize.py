@@ -358,7 +358,7 @@ class _Normalizer:
             operation_id=op_id,
             python_methods=tuple(methods),
             parameters=params,
-            body=self.body(raw.get("requestBody"), pointer + ("requestBody",)),
+            body=self.body(raw.get("requestBody"), pointer + ("requestBody",), raw.get("x-request-body")),
             responses=responses,
             pointer=pointer,
             summary=_text(raw.get("summary")),
@@ -403,16 +403,23 @@ class _Normalizer:
             result[str(media)] = self.node(entry.get("schema"), pointer + ("content", media, "schema"))
         return result
 
-    def body(self, entry: Any, pointer: Pointer) -> Body | None:
+    def body(self, entry: Any, pointer: Pointer, own: Any = None) -> Body | None:
+        """The request body; ``own`` is the operation's ``x-request-body``, the schema
+        the generated method sends in place of the JSON body's standard one."""
         if entry is None:
             return None
         raw, target = self.deref(entry, pointer)
         if not isinstance(raw, dict):
             return None
         where = target if "$ref" in (entry if isinstance(entry, dict) else {}) else pointer
+        content = self.content(raw, where)
+        if own is not None:
+            media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+            if media is not None:
+                content[media] = self.node(own, pointer[:-1] + ("x-request-body",))
         return Body(
             required=raw.get("required") is True,
-            content=self.content(raw, where),
+            content=content,
             pointer=pointer,
             description=_text(raw.get("description")),
         )

@@ -2,7 +2,8 @@
 
 Codes: ``x-variants`` E220, ``x-streaming`` E221, ``x-exception`` E222,
 ``x-python-name`` E223, ``x-codegen``/``x-resource``/``x-method`` E224 (which
-also covers two operations that would become the same method).
+also covers two operations that would become the same method), ``x-request-body``
+E234.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def check_extensions(doc: Document) -> Iterator[Diagnostic]:
             yield from _variants(doc, op, methods)
         if "x-streaming" in op.node:
             yield from _streaming(doc, op)
+        if "x-request-body" in op.node:
+            yield from _request_body(doc, op)
     for pointer, response in doc.responses:
         if "x-exception" in response:
             yield from _exception(doc, (*pointer, "x-exception"), response["x-exception"])
@@ -143,6 +146,8 @@ def _variants(doc: Document, op: Operation,
                      hint="for example `{resource: beta.messages, method: create}`")
             continue
         yield from _unknown_keys(doc, "E220", where, variant, _VARIANT_KEYS, "x-variants")
+        if "x-request-body" in variant:
+            yield from _schema_ref(doc, (*where, "x-request-body"), variant["x-request-body"])
         resource = variant.get("resource")
         if not _is_dotted(resource):
             yield _e("E220", doc, (*where, "resource") if "resource" in variant else where,
@@ -203,6 +208,33 @@ def _streaming(doc: Document, op: Operation) -> Iterator[Diagnostic]:
         yield _e("E221", doc, (*pointer, "flag"),
                  f"`x-streaming` flag `{flag}` must be a boolean body property",
                  related=prop_pointer)
+
+
+def _schema_ref(doc: Document, pointer: Pointer, value: Any) -> Iterator[Diagnostic]:
+    """An ``x-request-body`` names one schema component by a local ``$ref``.
+
+    Named, because the generator makes its class from the schema's name and
+    ``messages-codegen diff`` compares it as that component.
+    """
+    ref = value.get("$ref") if isinstance(value, dict) else None
+    if not (isinstance(ref, str) and ref.startswith("#/components/schemas/") and len(value) == 1):
+        yield _e("E234", doc, pointer,
+                 "`x-request-body` must be a local `$ref` to a schema in `components/schemas`",
+                 hint="for example `x-request-body: {$ref: '#/components/schemas/CreateParams'}`")
+
+
+def _request_body(doc: Document, op: Operation) -> Iterator[Diagnostic]:
+    pointer = (*op.pointer, "x-request-body")
+    yield from _schema_ref(doc, pointer, op.node["x-request-body"])
+    found = doc.deref(op.node.get("requestBody"), (*op.pointer, "requestBody"))
+    content = found[1].get("content") if found and isinstance(found[1], dict) else None
+    if not (isinstance(content, dict) and any(
+            isinstance(m, str) and (m == "application/json" or m.endswith("+json")) for m in content)):
+        yield _e("E234", doc, pointer,
+                 "`x-request-body` replaces the schema of a JSON `requestBody`, and this "
+                 "operation has none",
+                 hint="add a `requestBody` with `application/json` content (its schema is what "
+                 "other tools validate against), or remove `x-request-body`")
 
 
 def _exception(doc: Document, pointer: Pointer, value: Any) -> Iterator[Diagnostic]:

@@ -80,7 +80,11 @@ def _level(doc: Document, pointer: Pointer, owner: dict[str, Any]) -> tuple[
 
 
 def body_shape(doc: Document, op: Operation) -> tuple[Pointer, dict[str, tuple[Pointer, Any]]] | None:
-    """The properties of the operation's JSON request body, which become keyword arguments."""
+    """The properties of the operation's JSON request body, which become keyword arguments.
+
+    An operation's ``x-request-body`` is the body its generated method sends, so
+    it wins over the standard ``requestBody`` schema.
+    """
     found = doc.deref(op.node.get("requestBody"), (*op.pointer, "requestBody"))
     if found is None or not isinstance(found[1], dict):
         return None
@@ -89,7 +93,10 @@ def body_shape(doc: Document, op: Operation) -> tuple[Pointer, dict[str, tuple[P
     if not isinstance(media, dict) or "schema" not in media:
         return None
     pointer = (*found[0], "content", "application/json", "schema")
-    properties, _ = doc.object_shape(media["schema"], pointer)
+    schema = media["schema"]
+    if isinstance(op.node.get("x-request-body"), dict):
+        pointer, schema = (*op.pointer, "x-request-body"), op.node["x-request-body"]
+    properties, _ = doc.object_shape(schema, pointer)
     return pointer, properties
 
 

@@ -23,6 +23,8 @@ from generator.validate.document import (
 
 __all__ = ["build_document"]
 
+# The keys of an `x-variants` entry that name a schema of the variant's own.
+_VARIANT_SCHEMAS = ("x-request-body", "x-response", "x-stream-event")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # Keywords whose value is one subschema, a list of them, or a map of them.
@@ -104,6 +106,13 @@ class _Walker:
             self.parameter((*pointer, "parameters", i), param)
         if "requestBody" in op:
             self.request_body((*pointer, "requestBody"), op["requestBody"])
+        # The generator's own body and reply schemas (spec/README.md) are uses
+        # like any other: they must resolve, and what they name is not unused.
+        self.ref((*pointer, "x-request-body"), op.get("x-request-body"))
+        for i, variant in enumerate_list(op.get("x-variants")):
+            for key in _VARIANT_SCHEMAS:
+                if isinstance(variant, dict):
+                    self.ref((*pointer, "x-variants", i, key), variant.get(key))
         for code, response in items(op.get("responses")):
             self.response((*pointer, "responses", code), response)
         self.callbacks_map((*pointer, "callbacks"), op.get("callbacks"))

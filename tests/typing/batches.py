@@ -109,11 +109,6 @@ def batches() -> None:
     assert_type(client.beta.messages.batches.retrieve("msgbatch_1"), BetaMessageBatch)
     assert_type(client.beta.messages.batches.cancel("msgbatch_1"), BetaMessageBatch)
     assert_type(client.beta.messages.batches.delete("msgbatch_1"), BetaDeletedMessageBatch)
-    # a plain batch request cannot carry beta-only parameters
-    bad: MessageBatchRequestParam = {
-        "custom_id": "a",
-        "params": {"model": "m", "max_tokens": 1, "messages": turns, "mcp_servers": []},  # type: ignore[typeddict-unknown-key]  # pyright: ignore[reportAssignmentType]
-    }
 
 
 def results() -> None:
@@ -137,3 +132,10 @@ async def async_results() -> None:
     assert_type(lines, AsyncJSONLDecoder[BetaMessageBatchIndividualResponse])
     async for line in lines:
         assert_type(line, BetaMessageBatchIndividualResponse)
+
+
+# a plain batch request cannot carry beta-only parameters
+plain_request_with_beta_field: MessageBatchRequestParam = {
+    "custom_id": "a",
+    "params": {"model": "m", "max_tokens": 1, "messages": turns, "mcp_servers": []},  # type: ignore[typeddict-unknown-key]  # pyright: ignore[reportAssignmentType]
+}

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.codes import LENIENT
+from generator.diagnostics import SpecError
 from generator.pipeline import generate
 from tests.tree_support import imported
 
@@ -120,3 +121,34 @@ def test_a_body_property_named_like_a_parameter_keeps_its_wire_name(tmp_path: Pa
         server.server_close()
         thread.join(timeout=5)
     assert server.seen == [("PATCH", "/things/old", {"id": "new", "name": "Rex"})]
+
+
+# -- a union whose discriminator cannot pick the variant ---------------------------------
+
+
+def test_a_union_without_a_usable_tag_is_decoded_by_its_fields(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "cases" / "unusable_tag" / "spec.yaml"
+    with pytest.raises(SpecError) as refused:
+        generate(spec, tmp_path / "strict", display_path="spec.yaml", strict=True)
+    assert sorted({d.code for d in refused.value.diagnostics}) == ["E205", "E206", "E208"]
+    assert not (tmp_path / "strict").exists()
+
+    result = generate(spec, tmp_path / "out", display_path="spec.yaml", strict=False)
+    assert sorted({d.code for d in result.warnings}) == ["E205", "E206", "E208"]
+    with imported(tmp_path / "out", "unusable_tag_client") as package:
+        shelf = package.types.Shelf.model_validate({
+            "playing": {"show": "Late Night"},  # no `type`, which Episode allows
+            "part": {"kind": "nail", "length": 3},  # a tag value no mapping could name
+            "copy": {"format": "book", "url": "https://example.invalid/b"},  # a shared tag
+        })
+        assert type(shelf.playing).__name__ == "Episode" and shelf.playing.show == "Late Night"
+        assert type(shelf.part).__name__ == "Nail" and shelf.part.length == 3
+        assert type(shelf.copy_).__name__ == "Digital"
+        tagged = package.types.Shelf.model_validate({
+            "playing": {"type": "track", "album": "Blue"},
+            "part": {"kind": "screw", "thread": 0.5},
+            "copy": {"format": "book", "pages": 120},
+        })
+        assert type(tagged.playing).__name__ == "Track"
+        assert type(tagged.part).__name__ == "Screw"
+        assert type(tagged.copy_).__name__ == "Paper"

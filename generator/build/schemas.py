@@ -233,10 +233,34 @@ class _SchemaBuilder(_Base):
             )
         if not members:
             return ir.Any_()
+        if prop and not _usable_tag(self, options, members, prop):
+            # Validation warned (E204-E206, E208): decode by trying each variant instead.
+            members = [ir.UnionMember(m.type, None) for m in members]
+            prop = None
         result: ir.TypeExpr = (
             members[0].type if len(members) == 1 else ir.UnionOf(tuple(members), prop)
         )
         return ir.Nullable(result) if nullable else result
+
+
+def _usable_tag(builder: _SchemaBuilder, options: list[Any], members: list[ir.UnionMember], prop: str) -> bool:
+    """Every variant has its own tag value and requires the tag, so the tag alone picks it."""
+    tags = [m.tag for m in members]
+    if any(t is None for t in tags) or len(set(tags)) != len(tags):
+        return False
+    variants = [
+        builder.resolve(o) for o in options if not (isinstance(o, dict) and o.get("type") == "null")
+    ]
+    return all(_requires(builder, v, prop) for v in variants)
+
+
+def _requires(builder: _SchemaBuilder, schema: Any, prop: str) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    required = schema.get("required")
+    if isinstance(required, list) and prop in required:
+        return True
+    return any(_requires(builder, builder.resolve(part), prop) for part in schema.get("allOf") or [])
 
 
 def _part_description(schema: Any) -> Any:

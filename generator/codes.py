@@ -65,7 +65,7 @@ CODES: tuple[Code, ...] = (
          lenient=True),
     Code("E205", "tag-not-required", "a union variant does not require the discriminator property",
          lenient=True),
-    Code("E206", "tag-not-single-valued", "a variant's discriminator property has no single `const` value",
+    Code("E206", "tag-not-single-valued", "a variant's discriminator property has no string `const` or `enum` value",
          lenient=True),
     Code("E207", "mapping-mismatch", "the discriminator mapping disagrees with the variants' tag values"),
     Code("E208", "duplicate-tag", "two variants of one union have the same tag value", lenient=True),

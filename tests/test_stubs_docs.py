@@ -37,7 +37,7 @@ from tests.tree_support import ROOT, case_is_strict, read_tree
 CASES_DIR = ROOT / "tests" / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "spec.yaml").is_file())
 # A public spec nobody on the team wrote (OAI's petstore-expanded example, Apache-2.0), committed.
-PETSTORE = ROOT / "tests" / "specs" / "petstore-expanded.yaml"
+PETSTORE = ROOT / "tests" / "corpus" / "petstore-expanded.yaml"
 
 HOSTILE = """
 openapi: 3.1.0

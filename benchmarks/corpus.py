@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
     args = parser.parse_args()
     rows = []
-    for spec in sorted(CORPUS.glob("*.yaml")):
+    for spec in sorted(p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json")):
         log(f"corpus: {spec.name}")
         rows.append(one(spec.relative_to(ROOT), args.mypy))
     OUT.mkdir(exist_ok=True)

@@ -11,7 +11,8 @@ so a code is never reused for a different problem. Ranges:
 
 A ``lenient`` code is a finding about the spec that does not change the
 generated code (an example or a default that does not match its schema, an
-unknown keyword...): a warning by default, an error under ``--strict`` (or
+unknown keyword...), or one the generator works around with code that is still
+correct (a union whose tag is unusable is decoded without it): a warning by default, an error under ``--strict`` (or
 ``strict = true`` in ``[tool.messages-codegen]``). Its code stays the same
 either way, so a CI log and a local run name the same thing.
 """
@@ -57,11 +58,17 @@ CODES: tuple[Code, ...] = (
          lenient=True),
     Code("E202", "external-ref", "a `$ref` to another file or URL, which the generator does not follow"),
     Code("E203", "unresolved-mapping", "a discriminator mapping entry points at nothing"),
-    Code("E204", "variant-without-tag", "a union variant does not declare the discriminator property"),
-    Code("E205", "tag-not-required", "a union variant does not require the discriminator property"),
-    Code("E206", "tag-not-single-valued", "a variant's discriminator property has no single `const` value"),
+    # E204-E206 and E208 leave the union without a usable tag. The generator then
+    # decodes it by trying its variants (pydantic's smart union), as if it had
+    # no discriminator: working code, so a warning unless --strict.
+    Code("E204", "variant-without-tag", "a union variant does not declare the discriminator property",
+         lenient=True),
+    Code("E205", "tag-not-required", "a union variant does not require the discriminator property",
+         lenient=True),
+    Code("E206", "tag-not-single-valued", "a variant's discriminator property has no string `const` or `enum` value",
+         lenient=True),
     Code("E207", "mapping-mismatch", "the discriminator mapping disagrees with the variants' tag values"),
-    Code("E208", "duplicate-tag", "two variants of one union have the same tag value"),
+    Code("E208", "duplicate-tag", "two variants of one union have the same tag value", lenient=True),
     Code("E209", "duplicate-operation-id", "two operations share an operationId"),
     Code("E210", "undeclared-path-parameter", "a `{name}` in a path template has no `in: path` parameter"),
     Code("E211", "unused-path-parameter", "an `in: path` parameter does not appear in the path template"),

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from generator import fmt
 from generator.pipeline import load_api, render_tree
 from generator.typemap import docstring, literal
+from tests.tree_support import case_is_strict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +86,7 @@ def test_trailing_blank_lines_are_dropped_like_black_drops_them() -> None:
 def test_our_templates_never_need_black_for_a_whole_file(case: str) -> None:
     """Black over a whole file is the slow fallback; our templates never need it."""
     spec = f"tests/cases/{case}/spec.yaml"
-    api, _ = load_api(ROOT / spec, spec)
+    api, _ = load_api(ROOT / spec, spec, strict=case_is_strict(case))
     fmt.whole_files.clear()
     render_tree(api, {})
     assert fmt.whole_files == []

@@ -14,11 +14,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pydantic
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.codes import LENIENT
+from generator.diagnostics import SpecError
 from generator.pipeline import generate
 from tests.tree_support import imported
 
@@ -120,3 +122,51 @@ def test_a_body_property_named_like_a_parameter_keeps_its_wire_name(tmp_path: Pa
         server.server_close()
         thread.join(timeout=5)
     assert server.seen == [("PATCH", "/things/old", {"id": "new", "name": "Rex"})]
+
+
+# -- a union whose discriminator cannot pick the variant ---------------------------------
+
+
+def test_a_union_without_a_usable_tag_is_decoded_by_its_fields(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "cases" / "unusable_tag" / "spec.yaml"
+    with pytest.raises(SpecError) as refused:
+        generate(spec, tmp_path / "strict", display_path="spec.yaml", strict=True)
+    assert sorted({d.code for d in refused.value.diagnostics}) == ["E205", "E206", "E208"]
+    assert not (tmp_path / "strict").exists()
+
+    result = generate(spec, tmp_path / "out", display_path="spec.yaml", strict=False)
+    assert sorted({d.code for d in result.warnings}) == ["E205", "E206", "E208"]
+    with imported(tmp_path / "out", "unusable_tag_client") as package:
+        shelf = package.types.Shelf.model_validate({
+            "playing": {"show": "Late Night"},  # no `type`, which Episode allows
+            "part": {"kind": "nail", "length": 3},  # a tag value no mapping could name
+            "copy": {"format": "book", "url": "https://example.invalid/b"},  # a shared tag
+        })
+        assert type(shelf.playing).__name__ == "Episode" and shelf.playing.show == "Late Night"
+        assert type(shelf.part).__name__ == "Nail" and shelf.part.length == 3
+        assert type(shelf.copy_).__name__ == "Digital"
+        tagged = package.types.Shelf.model_validate({
+            "playing": {"type": "track", "album": "Blue"},
+            "part": {"kind": "screw", "thread": 0.5},
+            "copy": {"format": "book", "pages": 120},
+        })
+        assert type(tagged.playing).__name__ == "Track"
+        assert type(tagged.part).__name__ == "Screw"
+        assert type(tagged.copy_).__name__ == "Paper"
+
+
+def test_a_variant_whose_tag_is_an_enum_answers_to_each_value(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "cases" / "multi_value_tag" / "spec.yaml"
+    result = generate(spec, tmp_path / "out", display_path="spec.yaml", strict=True)
+    assert result.warnings == []
+    with imported(tmp_path / "out", "multi_value_tag_client") as package:
+        adapter = pydantic.TypeAdapter(package.types.Shape)
+        for kind in ("triangle", "square"):
+            shape = adapter.validate_python({"kind": kind, "corners": 3})
+            assert type(shape).__name__ == "Polygon" and shape.kind == kind
+        assert type(adapter.validate_python({"kind": "circle", "radius": 1.5})).__name__ == "Circle"
+        # Dispatched by tag, not tried in turn: a known tag with a missing field is that variant's error.
+        with pytest.raises(pydantic.ValidationError, match="corners"):
+            adapter.validate_python({"kind": "square", "radius": 1.5})
+        unknown = adapter.validate_python({"kind": "future_shape_2099", "sides": 9})
+        assert type(unknown).__name__ == "UnknownVariant"

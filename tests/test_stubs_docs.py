@@ -32,12 +32,12 @@ from generator.docs.pages import _black, _black_as_is
 from generator.pipeline import generate, load_api, render_tree, target_roots
 from generator.stubs import RUNTIME_STUBS, RUNTIME_STUBS_DIR, STREAM_HELPER_STUB
 from generator.writer import PROVENANCE
-from tests.tree_support import ROOT, read_tree
+from tests.tree_support import ROOT, case_is_strict, read_tree
 
 CASES_DIR = ROOT / "tests" / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "spec.yaml").is_file())
 # A public spec nobody on the team wrote (OAI's petstore-expanded example, Apache-2.0), committed.
-PETSTORE = ROOT / "tests" / "specs" / "petstore-expanded.yaml"
+PETSTORE = ROOT / "tests" / "corpus" / "petstore-expanded.yaml"
 
 HOSTILE = """
 openapi: 3.1.0
@@ -118,7 +118,7 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str
     specs["hostile_docs"] = (hostile, "hostile.yaml")
     out = {}
     for name, (spec, display) in specs.items():
-        result = generate(spec, base / name, display_path=display)
+        result = generate(spec, base / name, display_path=display, strict=case_is_strict(name))
         out[name] = (base / name, result.api.package)
     return out
 

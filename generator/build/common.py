@@ -92,19 +92,21 @@ def _is_object(schema: dict[str, Any]) -> bool:
     return kind == "object" or (kind is None and "properties" in schema)
 
 
-def _tag_value(schema: Any, prop: str) -> str | None:
+def _tag_values(schema: Any, prop: str) -> tuple[str, ...]:
+    """The string values a variant's tag may take (``const``, or each of an ``enum``)."""
     if not isinstance(schema, dict):
-        return None
+        return ()
     tag = (schema.get("properties") or {}).get(prop) or {}
-    if "const" in tag:
-        return str(tag["const"])
-    if len(tag.get("enum") or []) == 1:
-        return str(tag["enum"][0])
+    if isinstance(tag.get("const"), str):
+        return (tag["const"],)
+    enum = tag.get("enum")
+    if isinstance(enum, list) and enum and all(isinstance(v, str) for v in enum):
+        return tuple(enum)
     for part in schema.get("allOf") or []:
-        found = _tag_value(part, prop)
+        found = _tag_values(part, prop)
         if found:
             return found
-    return None
+    return ()
 
 
 

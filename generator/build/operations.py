@@ -186,9 +186,15 @@ class _OperationBuilder(_ResponseBuilder):
                 body_fields = self.fields(
                     self.merge_all_of(resolved, where), owner + "Params", where + ("x-request-body",)
                 ) if isinstance(resolved, dict) and _is_object(resolved) else ()
-            result = op.result
+            result, lines, pagination = op.result, op.lines, op.pagination
             if "x-response" in variant:
-                result = self.type_of(variant["x-response"], owner + "Response", where + ("x-response",))
+                own = self.type_of(variant["x-response"], owner + "Response", where + ("x-response",))
+                if op.result is None and op.lines is not None:
+                    lines = own  # a JSON Lines download: the variant's own type of one line
+                else:
+                    result = own
+                    # the page's item type follows the variant's page schema
+                    pagination = paging.pagination(raw.get("x-pagination"), result, self.named)
             responses = tuple(
                 replace(r, type=result) if r.type is not None and r.type == op.result and r.status.startswith("2")
                 else r
@@ -221,6 +227,8 @@ class _OperationBuilder(_ResponseBuilder):
                 result=result,
                 responses=responses,
                 stream=stream,
+                lines=lines,
+                pagination=pagination,
                 bindings=(binding,),
                 location=self.spec.at(*where),
             )

@@ -16,7 +16,7 @@ from generator.build.common import (
     _nullable,
     _nullable_marker,
     _shaping_parts,
-    _tag_value,
+    _tag_values,
     _text,
     _unescape,
 )
@@ -215,28 +215,57 @@ class _SchemaBuilder(_Base):
         options = schema[key]
         disc = schema.get("discriminator") or {}
         prop = disc.get("propertyName")
-        mapping = {v: k for k, v in (disc.get("mapping") or {}).items()}
-        members: list[ir.UnionMember] = []
+        mapping = disc.get("mapping") or {}
+        variants: list[tuple[ir.TypeExpr, tuple[str, ...]]] = []
         nullable = False
         for index, option in enumerate(options):
             if isinstance(option, dict) and option.get("type") == "null":
                 nullable = True
                 continue
-            tag = None
+            tags: tuple[str, ...] = ()
             if prop:
-                tag = mapping.get(option.get("$ref")) if isinstance(option, dict) else None
-                if tag is None:
-                    tag = _tag_value(self.resolve(option), prop)
-            member_context = context + naming.class_name(str(tag)) if tag else f"{context}Variant{index + 1}"
-            members.append(
-                ir.UnionMember(self.type_of(option, member_context, pointer + (key, index)), tag)
+                ref = option.get("$ref") if isinstance(option, dict) else None
+                tags = tuple(str(k) for k, v in mapping.items() if ref is not None and v == ref)
+                tags = tags or _tag_values(self.resolve(option), prop)
+            member_context = (
+                context + naming.class_name(tags[0]) if tags else f"{context}Variant{index + 1}"
             )
-        if not members:
+            variants.append((self.type_of(option, member_context, pointer + (key, index)), tags))
+        if not variants:
             return ir.Any_()
+        if prop and _usable_tag(self, options, [t for _, t in variants], prop):
+            # A variant answering to several tags is listed once per tag.
+            members = [ir.UnionMember(t, tag) for t, tags in variants for tag in tags]
+        else:
+            # Validation warned (E204-E206, E208): decode by trying each variant instead.
+            members = [ir.UnionMember(t, None) for t, _ in variants]
+            prop = None
         result: ir.TypeExpr = (
-            members[0].type if len(members) == 1 else ir.UnionOf(tuple(members), prop)
+            members[0].type if len(variants) == 1 else ir.UnionOf(tuple(members), prop)
         )
         return ir.Nullable(result) if nullable else result
+
+
+def _usable_tag(
+    builder: _SchemaBuilder, options: list[Any], per_variant: list[tuple[str, ...]], prop: str
+) -> bool:
+    """Every variant has tag values of its own and requires the tag, so the tag alone picks it."""
+    tags = [tag for tags in per_variant for tag in tags]
+    if any(not tags for tags in per_variant) or len(set(tags)) != len(tags):
+        return False
+    variants = [
+        builder.resolve(o) for o in options if not (isinstance(o, dict) and o.get("type") == "null")
+    ]
+    return all(_requires(builder, v, prop) for v in variants)
+
+
+def _requires(builder: _SchemaBuilder, schema: Any, prop: str) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    required = schema.get("required")
+    if isinstance(required, list) and prop in required:
+        return True
+    return any(_requires(builder, builder.resolve(part), prop) for part in schema.get("allOf") or [])
 
 
 def _part_description(schema: Any) -> Any:

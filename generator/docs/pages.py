@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from typing import Any
 
-from generator import ir
+from generator import fmt, ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
 from generator.docs.site import FIELD_HEAD, Site, call_name
 from generator.plan import OutputFile
@@ -467,8 +468,19 @@ def _black_as_is(source: str) -> bool:
     return source.isascii() and all(len(line) <= _EXAMPLE_WIDTH for line in source.splitlines())
 
 
-@functools.cache
 def _black(source: str) -> str:
+    # Kept beside the output with the package's layouts (``fmt.LAID_OUT``), so a
+    # run after an edit lays out the examples it laid out before without black.
+    digest = "docs:" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
+    known, shaped = fmt.LAID_OUT.get(digest)
+    if not known or shaped is None:
+        shaped = _black_example(source)
+        fmt.LAID_OUT.put(digest, shaped)
+    return shaped
+
+
+@functools.cache
+def _black_example(source: str) -> str:
     # Imported here: black costs a tenth of a second to import, and a run whose
     # examples are all in its shape already never needs it (see ``_black_as_is``).
     # Cached, as the index repeats the first operation's example.

@@ -81,24 +81,7 @@ def _pagination(doc: Document, op: Operation) -> Iterator[Diagnostic]:
     if body is None:
         yield _e("E231", doc, pointer, "a paginated operation needs a JSON success response (the page)")
         return
-    properties, _ = doc.object_shape(body[1], body[0])
-    items = properties.get(settings.items)
-    if items is None:
-        yield _e("E231", doc, (*pointer, "items") if "items" in node else pointer,
-                 f"the page has no property `{settings.items}` to hold its items",
-                 hint=did_you_mean(settings.items, properties) or "name it with `items:`")
-    else:
-        found = doc.deref(items[1], items[0])
-        if found is None or not isinstance(found[1], dict) or found[1].get("type") != "array":
-            yield _e("E231", doc, (*pointer, "items") if "items" in node else pointer,
-                     f"the page's `{settings.items}` must be an array")
-    fields = [("has-more", settings.has_more)]
-    fields += [(key, settings.cursor_field(key)) for key in ("next", "previous")]
-    for key, name in fields:
-        if name is not None and name not in properties:
-            where = (*pointer, key) if key in node else pointer
-            yield _e("E231", doc, where, f"the page has no property `{name}`",
-                     hint=did_you_mean(name, properties) or f"set `{key}` to a property of the page")
+    yield from _page_shape(doc, pointer, node, body, "the page")
     params, _ = parameters_of(doc, op)
     query = sorted(p.name for p in params.values() if p.location == "query")
     for key in ("next", "previous"):
@@ -107,6 +90,42 @@ def _pagination(doc: Document, op: Operation) -> Iterator[Diagnostic]:
             where = (*pointer, key) if key in node else pointer
             yield _e("E231", doc, where, f"`{name}` is not a query parameter of this operation",
                      hint=did_you_mean(name, query) or "declare it under `parameters` with `in: query`")
+    # A variant with its own reply type has its own page schema, held to the same names.
+    variants = op.node.get("x-variants")
+    for index, variant in enumerate(variants if isinstance(variants, list) else []):
+        if isinstance(variant, dict) and "x-response" in variant:
+            where = (*op.pointer, "x-variants", index, "x-response")
+            yield from _page_shape(doc, where, node, (where, variant["x-response"]), "the variant's page")
+
+
+def _page_shape(
+    doc: Document, pointer: Pointer, node: dict[str, Any], body: tuple[Pointer, Any], page: str
+) -> Iterator[Diagnostic]:
+    """The page schema ``body`` has the item list and the fields ``x-pagination`` names.
+
+    ``pointer`` locates the problems: ``x-pagination`` for the operation's own page,
+    the variant's ``x-response`` for a variant's page.
+    """
+    settings = pagination_settings(node)
+    own = pointer[-1] == "x-pagination"
+    properties, _ = doc.object_shape(body[1], body[0])
+    items = properties.get(settings.items)
+    at_items = (*pointer, "items") if own and "items" in node else pointer
+    if items is None:
+        yield _e("E231", doc, at_items,
+                 f"{page} has no property `{settings.items}` to hold its items",
+                 hint=did_you_mean(settings.items, properties) or "name it with `items:`")
+    else:
+        found = doc.deref(items[1], items[0])
+        if found is None or not isinstance(found[1], dict) or found[1].get("type") != "array":
+            yield _e("E231", doc, at_items, f"{page}'s `{settings.items}` must be an array")
+    fields = [("has-more", settings.has_more)]
+    fields += [(key, settings.cursor_field(key)) for key in ("next", "previous")]
+    for key, name in fields:
+        if name is not None and name not in properties:
+            where = (*pointer, key) if own and key in node else pointer
+            yield _e("E231", doc, where, f"{page} has no property `{name}`",
+                     hint=did_you_mean(name, properties) or f"set `{key}` to a property of the page")
 
 
 def _jsonl(doc: Document, op: Operation) -> Iterator[Diagnostic]:

@@ -14,7 +14,7 @@ from generator.diagnostics import Diagnostic, Location
 from generator.loader import Pointer
 from generator.validate.document import Document, pointer_text
 from generator.validate.refs import external_ref, mapping_ref
-from generator.validate.text import did_you_mean, json_list, short_repr
+from generator.validate.text import did_you_mean, short_repr
 
 __all__ = ["check_discriminators", "check_nullable", "check_required"]
 
@@ -56,7 +56,7 @@ class _Variant:
     label: str
     entry: Pointer  # where the union lists it
     pointer: Pointer  # where it is defined
-    tag: str | None
+    tags: tuple[str, ...]  # several when the tag is an `enum` of strings; empty when unusable
     tag_pointer: Pointer | None
     node_id: int  # the resolved schema's identity, which mapping targets are matched by
 
@@ -105,7 +105,7 @@ def _variant(
             doc.at(where), related=related,
             hint=f"add `{prop}: {{type: string, const: <tag>}}` to its properties and `required`",
         ))
-        return _Variant(label, entry, where, None, None, id(schema))
+        return _Variant(label, entry, where, (), None, id(schema))
     tag_pointer, tag_schema = properties[prop]
     if prop not in required:
         problems.append(Diagnostic(
@@ -116,18 +116,16 @@ def _variant(
     resolved = doc.deref(tag_schema, tag_pointer)
     tag_schema = resolved[1] if resolved is not None else {}
     values = _tag_values(tag_schema)
-    if len(values) != 1 or not isinstance(values[0], str):
-        what = "no value" if not values else (
-            f"{len(values)} values: {json_list(values)}" if len(values) > 1
-            else f"the non-string value {short_repr(values[0])}"
-        )
+    if not values or not all(isinstance(v, str) for v in values):
+        odd = next((v for v in values if not isinstance(v, str)), None)
+        what = "no value" if not values else f"the non-string value {short_repr(odd)}"
         problems.append(Diagnostic(
             "E206", f"tag property `{prop}` of union variant `{label}` has {what}",
             doc.at(tag_pointer), related=related,
-            hint="give it exactly one string value: `const: <tag>` (or a one-element `enum`)",
+            hint="give it string values: `const: <tag>`, or an `enum` of the tags it answers to",
         ))
-        return _Variant(label, entry, where, None, tag_pointer, id(schema))
-    return _Variant(label, entry, where, values[0], tag_pointer, id(schema))
+        return _Variant(label, entry, where, (), tag_pointer, id(schema))
+    return _Variant(label, entry, where, tuple(values), tag_pointer, id(schema))
 
 
 def _tag_values(schema: Any) -> list[Any]:
@@ -142,19 +140,20 @@ def _tag_values(schema: Any) -> list[Any]:
 def _duplicate_tags(doc: Document, prop: str, variants: Iterable[_Variant]) -> Iterator[Diagnostic]:
     first: dict[str, _Variant] = {}
     for variant in variants:
-        if variant.tag is None or variant.tag_pointer is None:
+        if variant.tag_pointer is None:
             continue
-        if variant.tag in first:
-            other = first[variant.tag]
-            yield Diagnostic(
-                "E208",
-                f"union variants `{other.label}` and `{variant.label}` both have "
-                f"`{prop}: {variant.tag}`",
-                doc.at(variant.tag_pointer), related=_related(doc, other),
-                hint="each variant needs its own tag value, or the union cannot tell them apart",
-            )
-        else:
-            first[variant.tag] = variant
+        for tag in variant.tags:
+            if tag in first and first[tag] is not variant:
+                other = first[tag]
+                yield Diagnostic(
+                    "E208",
+                    f"union variants `{other.label}` and `{variant.label}` both have "
+                    f"`{prop}: {tag}`",
+                    doc.at(variant.tag_pointer), related=_related(doc, other),
+                    hint="each variant needs its own tag value, or the union cannot tell them apart",
+                )
+                break
+            first.setdefault(tag, variant)
 
 
 def _check_mapping(
@@ -185,19 +184,20 @@ def _check_mapping(
                 hint="map each tag to one of the schemas listed in `oneOf`",
             )
             continue
-        if variant.tag is not None and variant.tag != key:
+        if variant.tags and key not in variant.tags:
             yield Diagnostic(
                 "E207", f"discriminator mapping `{key}` points at `{variant.label}`, "
-                f"whose `{prop}` is `{variant.tag}`", where, related=_related(doc, variant),
-                hint=f"the mapping key must be the variant's tag: `{variant.tag}`",
+                f"whose `{prop}` is `{' or '.join(variant.tags)}`", where, related=_related(doc, variant),
+                hint=f"the mapping key must be the variant's tag: `{variant.tags[0]}`",
             )
     for variant in variants.values():
-        if variant.tag is not None and variant.tag not in mapping:
-            yield Diagnostic(
-                "E207", f"discriminator mapping has no entry for `{variant.label}` "
-                f"(`{prop}: {variant.tag}`)", doc.at(pointer), related=(doc.at(variant.entry),),
-                hint=f"add `{variant.tag}: '{pointer_text(variant.pointer)}'` to the mapping",
-            )
+        for tag in variant.tags:
+            if tag not in mapping:
+                yield Diagnostic(
+                    "E207", f"discriminator mapping has no entry for `{variant.label}` "
+                    f"(`{prop}: {tag}`)", doc.at(pointer), related=(doc.at(variant.entry),),
+                    hint=f"add `{tag}: '{pointer_text(variant.pointer)}'` to the mapping",
+                )
 
 
 def _related(doc: Document, variant: _Variant) -> tuple[Location, ...]:

@@ -125,3 +125,26 @@ def test_unquoted_exponent_number_is_a_number(run, tmp_path: Path) -> None:  # t
     # The quoted one stays a string, and is the only error.
     assert f"{spec}:9:7: error[E105]: invalid schema: `minimum` must be a number" in result.stderr
     assert "1 error," in result.stderr
+
+
+def test_a_long_ref_chain_is_one_located_error_not_a_warning_each(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A 1,000-link chain of schemas that only refer on used to make the
+    # structural validator recurse past Python's limit, once per link it
+    # reached: dozens of "RecursionError" warnings and no word on the cause.
+    links = "".join(
+        f"    S{i}:\n      $ref: '#/components/schemas/S{i + 1}'\n" for i in range(1000)
+    )
+    spec = tmp_path / "chain.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\n"
+        "paths:\n  /s:\n    get:\n      operationId: get_s\n      responses:\n"
+        "        '200':\n          description: ok\n          content:\n            application/json:\n"
+        "              schema:\n                $ref: '#/components/schemas/S0'\n"
+        f"components:\n  schemas:\n{links}    S1000:\n      type: string\n",
+        encoding="utf-8",
+    )
+    result = run(str(spec))
+    assert result.exit_code == 1
+    assert "RecursionError" not in result.stderr
+    assert result.stderr.count("warning[W301]") <= 1
+    assert "error[E233]" in result.stderr

@@ -18,8 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.runtime._errors import APIResponseValidationError
-from generator.runtime._models import BaseModel, Discriminated, UnknownVariant, plain_tag_schema
-from generator.runtime._response import describe_validation_error, parse_body, validator
+from generator.runtime._models import (
+    BaseModel,
+    Discriminated,
+    UnknownVariant,
+    _TagReader,
+    plain_tag_schema,
+)
+from generator.runtime._response import describe_validation_error, header, parse_body, validator
 
 
 class Text(BaseModel):
@@ -50,6 +56,44 @@ class Page(BaseModel):
 Event = Annotated[
     Union[Delta, Page], Discriminated("type", {"delta": Delta, "page": Page}, UnknownVariant)
 ]
+
+
+# The same shapes again, every class built before any validator of them is, as
+# a generated package's classes are by the time a response arrives. pydantic-core
+# would then reuse each class's own (lenient) validator inside the fast one.
+class BuiltText(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
+class BuiltImage(BaseModel):
+    type: Literal["image"]
+    url: str
+
+
+BuiltBlock = Annotated[
+    Union[BuiltText, BuiltImage],
+    Discriminated("type", {"text": BuiltText, "image": BuiltImage}, UnknownVariant),
+]
+
+
+class BuiltDelta(BaseModel):
+    type: Literal["delta"]
+    block: BuiltBlock
+
+
+class BuiltPage(BaseModel):
+    type: Literal["page"]
+    blocks: list[BuiltBlock]
+
+
+BuiltEvent = Annotated[
+    Union[BuiltDelta, BuiltPage],
+    Discriminated("type", {"delta": BuiltDelta, "page": BuiltPage}, UnknownVariant),
+]
+BUILT = (BuiltText, BuiltImage, BuiltDelta, BuiltPage, UnknownVariant)
+for _built in BUILT:
+    _built.model_rebuild()
 
 RESPONSE = httpx.Response(200, request=httpx.Request("POST", "https://api.test/v1/x"))
 
@@ -169,6 +213,35 @@ def test_a_type_without_such_a_union_has_one_schema() -> None:
     assert validator(Strict) is parser  # cached
 
 
+def test_models_built_first_read_their_tags_in_pydantic_core_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert all(cls.__dict__.get("__pydantic_complete__") is True for cls in BUILT)
+    parser = validator(BuiltEvent)
+    assert all(cls.__dict__.get("__pydantic_complete__") is True for cls in BUILT)  # restored
+    assert validator(BuiltPage).fast is not BuiltPage.__pydantic_validator__
+    calls: list[object] = []
+    reader = _TagReader.__call__
+    monkeypatch.setattr(
+        _TagReader,
+        "__call__",
+        lambda self, value: calls.append(value) or reader(self, value),
+    )
+    page = {
+        "type": "page",
+        "blocks": [{"type": "text", "text": "a"}, {"type": "image", "url": "u"}],
+    }
+    for fast in (parser.fast, validator(BuiltPage).fast):
+        parsed = fast.validate_json(json.dumps(page))
+        assert [type(b) for b in parsed.blocks] == [BuiltText, BuiltImage]
+    assert calls == []  # no tag was read by a Python call-back
+    unknown = json.dumps({"type": "delta", "block": {"type": "video", "url": "v"}})
+    with pytest.raises(pydantic.ValidationError):
+        parser.fast.validate_json(unknown)  # plain inside BuiltDelta, not only at the top
+    assert isinstance(parser.validate_json(unknown).block, UnknownVariant)
+    assert calls  # the lenient schema still reads tags leniently
+
+
 def test_plain_tag_schema_changes_only_the_discriminators() -> None:
     schema = lenient(Event).core_schema
     plain = plain_tag_schema(schema)
@@ -230,3 +303,46 @@ def test_fast_then_lenient_is_always_the_lenient_outcome(document: object) -> No
     assert outcome(validator(Event).validate_python, document) == outcome(
         lenient(Event).validate_python, document
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(_documents)
+def test_fast_then_lenient_is_the_lenient_outcome_for_models_built_first(
+    document: object,
+) -> None:
+    text = json.dumps(document)
+    assert outcome(validator(BuiltEvent).validate_json, text) == outcome(
+        lenient(BuiltEvent).validate_json, text
+    )
+    assert outcome(validator(BuiltEvent).validate_python, document) == outcome(
+        lenient(BuiltEvent).validate_python, document
+    )
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [("Request-Id", "req_1")],
+        [("date", "today"), ("request-id", "req_2"), ("server", "x")],
+        [("request-id", "a"), ("other", "b"), ("REQUEST-ID", "c")],
+        [("request-id", "req_\u00e9".encode())],
+        [("request-id", b"req_\xe9")],
+    ],
+    ids=["absent", "mixed-case", "among-others", "repeated", "utf-8", "latin-1"],
+)
+def test_header_reads_what_headers_get_reads(headers: list[tuple[str, Any]]) -> None:
+    made = httpx.Headers(headers)
+    for name in ("request-id", "Request-ID", "server", "missing"):
+        assert header(made, name) == made.get(name)
+    response = httpx.Response(200, headers=headers, json={"type": "page", "blocks": []})
+    parsed = parse_body(response.content, Page, response)
+    assert parsed._request_id == response.headers.get("request-id")
+
+
+def test_header_falls_back_to_get_on_headers_kept_otherwise() -> None:
+    class Kept(dict[str, str]):  # no ``_list``, as a later httpx might keep them
+        pass
+
+    assert header(Kept({"request-id": "r"}), "request-id") == "r"  # type: ignore[arg-type]
+    assert header(Kept(), "request-id") is None  # type: ignore[arg-type]

@@ -29,14 +29,23 @@ UnknownContentBlock)``, or a ``str`` outside the ``Literal``).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 import pydantic
+import pydantic_core
 from pydantic import ConfigDict, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-__all__ = ["BaseModel", "Discriminated", "OpenEnum", "UnknownVariant", "plain_tag_schema"]
+__all__ = [
+    "BaseModel",
+    "Discriminated",
+    "OpenEnum",
+    "UnknownVariant",
+    "plain_tag_schema",
+    "plain_tag_validator",
+]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -200,6 +209,58 @@ def plain_tag_schema(schema: core_schema.CoreSchema) -> core_schema.CoreSchema |
 
     result: core_schema.CoreSchema = plain(schema)
     return result if found else None
+
+
+# Held while a validator is built with its models' flags lowered (below), so
+# that two builds never lower and restore the same flags out of order.
+BUILD_LOCK = threading.RLock()
+
+
+def plain_tag_validator(
+    schema: core_schema.CoreSchema,
+) -> pydantic_core.SchemaValidator | None:
+    """A validator of ``plain_tag_schema(schema)``, or ``None`` when that is ``None``.
+
+    pydantic-core does not build the validator of a model it meets in a
+    schema when the model's class is complete: it reuses the class's own
+    (``__pydantic_validator__``), which reads tags leniently, and the plain
+    copy would be plain at its top level only. So each model class of the
+    copy is marked incomplete while the validator is built, and restored
+    right after, under ``BUILD_LOCK``. Were a later pydantic-core to reuse
+    validators some other way, the result would still be right: lenient
+    parts parse known tags as the plain ones do, only more slowly.
+    """
+    plain = plain_tag_schema(schema)
+    if plain is None:
+        return None
+    lowered = [
+        cls for cls in _model_classes(plain) if cls.__dict__.get("__pydantic_complete__") is True
+    ]
+    with BUILD_LOCK:
+        try:
+            for cls in lowered:
+                cls.__pydantic_complete__ = False
+            # No config: a model's own travels inside its schema, and a
+            # TypeAdapter without one (as ``_response`` makes them) has none.
+            return pydantic_core.SchemaValidator(plain)
+        finally:
+            for cls in lowered:
+                cls.__pydantic_complete__ = True
+
+
+def _model_classes(schema: Any) -> list[type[Any]]:
+    """The classes of every ``model`` node of ``schema``, each once, in order of appearance."""
+    found: dict[type[Any], None] = {}
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "model" and isinstance(node.get("cls"), type):
+                found[node["cls"]] = None
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return list(found)
 
 
 class UnknownVariant(BaseModel):

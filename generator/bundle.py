@@ -127,9 +127,10 @@ class _Bundler:
         self.broken: set[str] = set()
         self.problems: list[Diagnostic] = []
         self.findings: list[Diagnostic] = []
-        self.found: dict[Target, _Found] = {}
+        # Objects of other files that become components, by kind and target.
+        self.found: dict[tuple[str, Target], _Found] = {}
         # Root components that are only a `$ref` to another file name what they refer to.
-        self.claims: dict[Target, tuple[dict[str, Any], str]] = {}
+        self.claims: dict[tuple[str, Target], tuple[dict[str, Any], str]] = {}
         self.queue: deque[tuple[str, Any, str, Pointer]] = deque()
         # Path Items put in place: their value, and the file it is written in.
         self.inlined: dict[Target, tuple[Any, str]] = {}
@@ -150,7 +151,7 @@ class _Bundler:
             for kind, container in _COMPONENTS.items():
                 entries = components.get(container)
                 for key, node in _items(entries):
-                    self.claim(kind, entries, key, node)
+                    self.claim(kind, components[container], key, node)
                     self.walk(kind, node, "", ("components", container, key))
             entries = components.get("pathItems")
             for key, item in _items(entries):
@@ -189,6 +190,8 @@ class _Bundler:
         """Discriminator mapping values that name a schema in another file."""
         disc = schema.get("discriminator")
         mapping = disc.get("mapping") if isinstance(disc, dict) else None
+        if not isinstance(mapping, dict):
+            return
         for tag, value in _items(mapping):
             if not isinstance(value, str):
                 continue
@@ -341,7 +344,7 @@ class _Bundler:
             return
         target = self.target(ref, "", ("components", _COMPONENTS[kind], key), report=False)
         if target is not None and target[0] and (kind, target) not in self.claims:
-            self.claims[(kind, target)] = (entries, key)  # type: ignore[index]
+            self.claims[(kind, target)] = (entries, key)
 
     # -- references ----------------------------------------------------
 
@@ -361,13 +364,13 @@ class _Bundler:
             node["$ref"] = _local(target[1])
             return True
         key = (kind, target)
-        found = self.found.get(key)  # type: ignore[arg-type]
+        found = self.found.get(key)
         if found is None:
             value = self.resolve(target, file, at)
             if value is None:
                 return True
             found = _Found(kind, value, self.locate(*target))
-            self.found[key] = found  # type: ignore[index]
+            self.found[key] = found
             self.queue.append((kind, value, target[0], target[1]))
         if all(site is not node for site in found.sites):
             found.sites.append(node)
@@ -478,7 +481,7 @@ class _Bundler:
             self.root.source.register(self.root.data["components"], self.root.data)
         components = self.root.data["components"]
         for kind, container in _COMPONENTS.items():
-            targets = sorted(t for k, t in self.found if k == kind)
+            targets = sorted(key for key in self.found if key[0] == kind)
             if not targets:
                 continue
             if not isinstance(components, dict):
@@ -488,9 +491,9 @@ class _Bundler:
                 self.root.source.register(components[container], components)
             entries: dict[str, Any] = components[container]
             taken: dict[str, Target | None] = {name: None for name in entries}
-            for target in targets:
-                found = self.found[(kind, target)]  # type: ignore[index]
-                claim = self.claims.get((kind, target))  # type: ignore[arg-type]
+            for _, target in targets:
+                found = self.found[(kind, target)]
+                claim = self.claims.get((kind, target))
                 if claim is not None:
                     found.name = claim[1]
                     taken[found.name] = target
@@ -518,7 +521,7 @@ class _Bundler:
                 taken[name] = target
                 entries[name] = found.node
                 self.root.source.graft(entries, name, found.anchor, self.part(target[0]).path)
-        for (kind, _target), found in self.found.items():  # type: ignore[misc]
+        for (kind, _target), found in self.found.items():
             local = f"#/components/{_COMPONENTS[kind]}/{_escape(found.name)}"
             for site in found.sites:
                 site["$ref"] = local

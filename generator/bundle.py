@@ -122,7 +122,10 @@ class _Bundler:
         self.root = root
         self.read = read
         self.root_name = name
-        self.folder = posixpath.dirname(root.path)
+        # How the root's folder is shown: `spec/`, or `HEAD:spec/` for a git revision.
+        shown = root.path
+        self.prefix = shown[: -len(name)] if name and shown.endswith(name) else \
+            shown[: len(shown) - len(posixpath.basename(shown))]
         self.files: dict[str, Spec] = {}
         self.broken: set[str] = set()
         self.problems: list[Diagnostic] = []
@@ -436,7 +439,7 @@ class _Bundler:
         return node
 
     def load(self, rel: str, file: str, at: Pointer) -> None:
-        shown = posixpath.normpath(posixpath.join(self.folder, rel))
+        shown = posixpath.normpath(self.prefix + rel)
         try:
             raw = self.read(rel)
         except OSError as exc:

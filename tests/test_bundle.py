@@ -10,6 +10,7 @@ does not depend on how the spec was named.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,15 @@ def test_a_spec_in_one_file_is_loaded_as_it_was(tmp_path: Path) -> None:
     spec = load_spec(ROOT / "spec" / "messages.yaml", "spec/messages.yaml")
     assert spec.parts == ()
     assert spec.text_of("spec/messages.yaml") == spec.raw
+
+
+def test_diff_reads_the_files_of_a_spec_at_a_git_revision(project: Path) -> None:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True, cwd=project)
+    subprocess.run([*git, "add", "api"], check=True, cwd=project)
+    subprocess.run([*git, "commit", "-qm", "spec"], check=True, cwd=project)
+    _edit(project / "api" / "components" / "schemas" / "User.yaml", "  name:\n", "  full_name:\n")
+    _, output = _run("diff", "git:HEAD:api/spec.yaml", "api/spec.yaml")
+    assert "[field.removed] User.name" in output, output
+    assert "at:     HEAD:api/components/schemas/User.yaml:7:3 -> api/components/schemas/User.yaml:4:1" \
+        in output

@@ -3,7 +3,7 @@
 
 References to other files are resolved when the spec is loaded from its file
 (``generator.bundle``, codes E010-E015); what reaches these checks refers
-within one document, except in a spec read from text alone.
+within one document, except in a spec given as text alone (``loader.load_text``).
 """
 
 from __future__ import annotations

@@ -114,6 +114,7 @@ class _Found:
     node: Any
     anchor: Location  # where it is written
     sites: list[dict[str, Any]] = field(default_factory=list)
+    site_ids: set[int] = field(default_factory=set)
     name: str = ""
 
 
@@ -375,7 +376,8 @@ class _Bundler:
             found = _Found(kind, value, self.locate(*target))
             self.found[key] = found
             self.queue.append((kind, value, target[0], target[1]))
-        if all(site is not node for site in found.sites):
+        if id(node) not in found.site_ids:
+            found.site_ids.add(id(node))
             found.sites.append(node)
         return True
 

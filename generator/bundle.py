@@ -356,8 +356,6 @@ class _Bundler:
         """Record a ``$ref`` of ``kind`` held by ``node``; True if ``node`` is a reference."""
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
             return False
-        if kind == "pathItem":
-            return False
         ref = node["$ref"]
         if not file and ref.startswith("#"):
             return True  # the root's own references stay as written

@@ -18,7 +18,8 @@ in its own ``components`` (``User: {$ref: components/schemas/User.yaml}``),
 else the last part of the pointer (``common.yaml#/components/schemas/Error``
 is ``Error``), else the file's stem (``schemas/User.yaml`` is ``User``). A name
 already taken is made unique with a number (``Error2``), in the order of the
-files' paths, and reported (W310) so its author can choose one instead.
+files' paths; for a schema, whose name becomes a class, that is reported
+(W310) so its author can choose one instead.
 
 Nothing is fetched: a URL is an error (E010), as is a file outside the root
 spec's folder (E013), so that the files a spec is made of are the ones a
@@ -65,7 +66,8 @@ _COMPONENTS = {
 _LABELS = {
     "schema": "schema", "response": "response", "parameter": "parameter", "header": "header",
     "requestBody": "request body", "example": "example", "link": "link", "callback": "callback",
-    "securityScheme": "security scheme", "pathItem": "path item",
+    "securityScheme": "security scheme", "pathItem": "path item", "operation": "operation",
+    "value": "value",
 }
 # Schema keywords whose value is one subschema, a list of them, or a map of them.
 _ONE = (
@@ -136,9 +138,9 @@ class _Bundler:
         # Root components that are only a `$ref` to another file name what they refer to.
         self.claims: dict[tuple[str, Target], tuple[dict[str, Any], str]] = {}
         self.queue: deque[tuple[str, Any, str, Pointer]] = deque()
-        # Path Items put in place: their value, and the file it is written in.
-        self.inlined: dict[Target, tuple[Any, str]] = {}
-        self.inlining: list[Target] = []
+        # Path Items (and the like) put in place: their value, and the file it is written in.
+        self.inlined: dict[tuple[str, Target], tuple[Any, str]] = {}
+        self.inlining: list[tuple[str, Target]] = []
         # Discriminator mapping entries to write back once their schemas have names.
         self.mapping_sites: list[tuple[dict[str, Any], str, dict[str, Any]]] = []
 
@@ -146,6 +148,11 @@ class _Bundler:
 
     def run(self) -> None:
         data = self.root.data
+        if isinstance(data.get("info"), dict) and "description" in data["info"]:
+            self.value_at(data["info"], "description", "", ("info", "description"))
+        for i, tag in _enumerate(data.get("tags")):
+            if isinstance(tag, dict) and "description" in tag:
+                self.value_at(tag, "description", "", ("tags", i, "description"))
         for template, item in _items(data.get("paths")):
             self.path_item(data["paths"], template, item, "", ("paths", template))
         for key, item in _items(data.get("webhooks")):
@@ -275,47 +282,73 @@ class _Bundler:
             self.walk("callback", callback, file, (*at, "callbacks", name))
 
     def path_item(self, parent: Any, key: Any, item: Any, file: str, at: Pointer) -> None:
-        """A Path Item: one written elsewhere is put in place, merged with its siblings."""
-        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
-            target = self.target(item["$ref"], file, at)
-            if target is None:
-                return
-            if target[0] == "":
-                if file:
-                    item["$ref"] = _local(target[1])
-                return
-            if target in self.inlining:
-                start = self.inlining.index(target)
-                chain = " -> ".join(_show(t) for t in [*self.inlining[start:], target])
-                self.problem("E014", f"path items include each other through files: {chain}",
-                             file, (*at, "$ref"),
-                             hint="a Path Item cannot contain itself; break the cycle")
-                return
-            if target not in self.inlined:
-                node = self.resolve(target, file, at)
-                if node is None:
-                    return
-                self.inlining.append(target)
-                # A Path Item that is itself only a `$ref` refers on.
-                holder = [node]
-                self.path_item(holder, 0, node, target[0], target[1])
-                graft = self.root.source.graft_of(holder, 0)
-                self.inlined[target] = (holder[0], graft[1] if graft else self.part(target[0]).path)
-                self.inlining.pop()
-            self.put_path_item(parent, key, item, file, at, target)
-            return
-        if not isinstance(item, dict):
+        if self.inline("pathItem", parent, key, item, file, at) or not isinstance(item, dict):
             return
         for i, param in _enumerate(item.get("parameters")):
             self.walk("parameter", param, file, (*at, "parameters", i))
         for method in METHODS:
-            if isinstance(item.get(method), dict):
-                self.operation(item[method], file, (*at, method))
+            if method in item:
+                self.operation_at(item, method, file, (*at, method))
 
-    def put_path_item(
-        self, parent: Any, key: Any, item: dict[str, Any], file: str, at: Pointer, target: Target
+    def operation_at(self, parent: Any, key: Any, file: str, at: Pointer) -> None:
+        # OpenAPI has no `$ref` for an Operation, but specs write one (DigitalOcean's
+        # `get: {$ref: resources/account/account_get.yml}`); its meaning is plain.
+        op = parent[key]
+        if not self.inline("operation", parent, key, op, file, at) and isinstance(op, dict):
+            self.operation(op, file, at)
+
+    def value_at(self, parent: Any, key: Any, file: str, at: Pointer) -> None:
+        """A value with nothing to walk (a description kept in another file, say)."""
+        self.inline("value", parent, key, parent[key], file, at)
+
+    def inline(self, kind: str, parent: Any, key: Any, item: Any, file: str, at: Pointer) -> bool:
+        """Put ``item`` in place if it is a `$ref` to another file; True if it is a `$ref`.
+
+        A Path Item (or an Operation) has no place in ``components`` (in 3.0), so
+        it is copied where it is used, merged with the keys written beside its `$ref`.
+        """
+        if not (isinstance(item, dict) and isinstance(item.get("$ref"), str)):
+            return False
+        target = self.target(item["$ref"], file, at)
+        if target is None:
+            return True
+        if target[0] == "":
+            if file:
+                item["$ref"] = _local(target[1])
+            return True
+        if (kind, target) in self.inlining:
+            start = self.inlining.index((kind, target))
+            chain = " -> ".join(_show(t) for _, t in [*self.inlining[start:], (kind, target)])
+            self.problem("E014", f"{_LABELS[kind]}s include each other through files: {chain}",
+                         file, (*at, "$ref"),
+                         hint=f"a {_LABELS[kind]} cannot contain itself; break the cycle")
+            return True
+        if (kind, target) not in self.inlined:
+            node = self.resolve(target, file, at)
+            if node is None:
+                return True
+            self.inlining.append((kind, target))
+            # What is put in place may itself be only a `$ref`, and refer on.
+            holder = [node]
+            if kind == "pathItem":
+                self.path_item(holder, 0, node, target[0], target[1])
+            elif kind == "operation":
+                self.operation_at(holder, 0, target[0], target[1])
+            else:
+                self.value_at(holder, 0, target[0], target[1])
+            graft = self.root.source.graft_of(holder, 0)
+            contents = graft[1] if graft else self.part(target[0]).path
+            self.inlined[(kind, target)] = (holder[0], contents)
+            self.inlining.pop()
+        self.put_in_place(parent, key, item, file, at, (kind, target))
+        return True
+
+    def put_in_place(
+        self, parent: Any, key: Any, item: dict[str, Any], file: str, at: Pointer,
+        inlined: tuple[str, Target],
     ) -> None:
-        node, contents = self.inlined[target]
+        node, contents = self.inlined[inlined]
+        target = inlined[1]
         source = self.root.source
         shown = self.locate(file, at)
         siblings = {k: v for k, v in item.items() if k != "$ref"}
@@ -509,7 +542,8 @@ class _Bundler:
                 while name in taken:
                     n += 1
                     name = f"{base}{n}"
-                if name != base:
+                # Only a schema's name reaches the code (as its class); others go unremarked.
+                if name != base and kind == "schema":
                     other = taken[base]
                     where = self.locate(*other) if other is not None else \
                         self.root.source.locate(("components", container, base))

@@ -51,7 +51,7 @@ CODES: tuple[Code, ...] = (
     Code("E011", "ref-file-unreadable", "a `$ref` names a file that does not exist or cannot be read"),
     Code("E012", "ref-target-missing", "a `$ref` into another file points at nothing there"),
     Code("E013", "ref-outside-folder", "a `$ref` to a file outside the root spec's folder, or by an absolute path"),
-    Code("E014", "path-item-cycle", "path items that include each other through files"),
+    Code("E014", "path-item-cycle", "path items (or operations) that include each other through files"),
     Code("E015", "path-item-ref-clash", "a key written both beside a path item's `$ref` and in the file it names"),
     # Structure (openapi-spec-validator).
     Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
@@ -122,7 +122,7 @@ CODES: tuple[Code, ...] = (
     Code("W300", "unused-component", "a component nothing refers to"),
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
     Code("W302", "webhooks-not-generated", "`webhooks`: requests the API sends, which a client has no method for"),
-    Code("W310", "renamed-component", "an object from another file renamed: the name it would get is taken"),
+    Code("W310", "renamed-schema", "a schema from another file renamed: the name it would get is taken"),
 )
 
 LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)

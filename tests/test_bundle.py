@@ -164,3 +164,27 @@ def test_diff_reads_the_files_of_a_spec_at_a_git_revision(project: Path) -> None
     assert "[field.removed] User.name" in output, output
     assert "at:     HEAD:api/components/schemas/User.yaml:7:3 -> api/components/schemas/User.yaml:4:1" \
         in output
+
+
+def test_an_operation_or_a_description_written_as_a_ref_is_put_in_place(tmp_path: Path) -> None:
+    # Not OpenAPI, but how DigitalOcean splits its spec (`get: {$ref: ...}`).
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "get_a.yaml").write_text(
+        "operationId: get_a\nresponses:\n  '200':\n    description: A.\n"
+        "    content:\n      application/json:\n        schema: {$ref: ../models/a.yaml}\n",
+        encoding="utf-8")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "a.yaml").write_text(
+        "type: object\nproperties:\n  id: {type: string}\n", encoding="utf-8")
+    (tmp_path / "texts.yaml").write_text("intro: Everything about A.\n", encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://a.example'}]\n"
+        "tags:\n  - name: a\n    description: {$ref: 'texts.yaml#/intro'}\n"
+        "paths:\n  /a:\n    get: {$ref: ops/get_a.yaml}\n", encoding="utf-8")
+    spec = load_spec(tmp_path / "spec.yaml", "spec.yaml")
+    assert spec.data["tags"][0]["description"] == "Everything about A."
+    assert spec.data["paths"]["/a"]["get"]["operationId"] == "get_a"
+    assert str(spec.at("paths", "/a", "get", "responses")) == "ops/get_a.yaml:2:1"
+    assert str(spec.at("components", "schemas", "a", "properties", "id")) == "models/a.yaml:3:3"
+    result = generate(tmp_path / "spec.yaml", tmp_path / "out", display_path="spec.yaml")
+    assert [op.operation_id for op in result.api.operations] == ["get_a"]

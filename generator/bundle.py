@@ -466,6 +466,10 @@ class _Bundler:
                     from generator.validate.text import did_you_mean
 
                     hint = did_you_mean(str(part), node)
+                if rel and _lookup(self.root.data, pointer) is not _MISSING:
+                    # Written as if the file were the root spec: a `#` is the file's own.
+                    back = posixpath.relpath(self.root_name, posixpath.dirname(file) or ".")
+                    hint = f"the root spec has it: write `{back}{_local(pointer)}`"
                 self.problem("E012", f"`$ref` points at nothing: `{self.part(rel).path}` has "
                              f"no `{_local(pointer[: i + 1])}`", file, (*at, "$ref"), hint=hint)
                 return None

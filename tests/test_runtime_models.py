@@ -222,11 +222,12 @@ def test_models_built_first_read_their_tags_in_pydantic_core_too(
     assert validator(BuiltPage).fast is not BuiltPage.__pydantic_validator__
     calls: list[object] = []
     reader = _TagReader.__call__
-    monkeypatch.setattr(
-        _TagReader,
-        "__call__",
-        lambda self, value: calls.append(value) or reader(self, value),
-    )
+
+    def counted(self: _TagReader, value: object) -> str:
+        calls.append(value)
+        return reader(self, value)
+
+    monkeypatch.setattr(_TagReader, "__call__", counted)
     page = {
         "type": "page",
         "blocks": [{"type": "text", "text": "a"}, {"type": "image", "url": "u"}],

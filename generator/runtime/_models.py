@@ -14,7 +14,7 @@ Telling an unknown tag from a known one takes a Python call-back at every union
 level, for which pydantic-core first turns the object into Python: for a stream
 event that costs about three times validating it. So the client
 (``_response.validator``) parses a response twice only when it must: first with
-``plain_tag_schema`` (every tag read by pydantic-core alone, where an unknown
+``plain_tag_validator`` (every tag read by pydantic-core alone, where an unknown
 tag is an error), and only if that fails with the lenient schema, the models'
 own. The two send every known tag to the same member, so whenever the first
 succeeds its result is the one the second would give, and every failure is

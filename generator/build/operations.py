@@ -16,6 +16,7 @@ from generator.build.common import (
 )
 from generator.build.responses import _ResponseBuilder
 from generator.loader import Pointer
+from generator.url_from import url_from
 from generator.validate.operations import body_argument_name
 
 
@@ -103,6 +104,7 @@ class _OperationBuilder(_ResponseBuilder):
             pagination=paging.pagination(raw.get("x-pagination"), result, self.named),
             lines=lines,
             lines_media=lines_media,
+            url_from=url_from(raw.get("x-url-from")),
         )
         return replace(op, bindings=self.bindings(op, raw, pointer))
 

@@ -113,6 +113,11 @@ _TABLE = (
         "the page shape changed: the items, has-more or cursor fields, or the cursor parameters",
         "breaking", "breaking",
     ),
+    Rule(
+        "pagination.item-changed",
+        "a list method's pages hold another item type (`SyncCursorPage[Job]` -> `SyncCursorPage[Task]`)",
+        "breaking", "breaking",
+    ),
     Rule("parameter.removed", "a parameter was removed", "breaking", "breaking"),
     Rule("parameter.added", "a new optional parameter", "compatible", "compatible", addition=True),
     Rule("parameter.added-required", "a new required parameter", "breaking", "breaking"),

@@ -297,8 +297,8 @@ class _Comparer:
             self.emit("pagination.removed", where, "x-pagination removed",
                       f"`{method}()` returns {after}, one reply, instead of {before}, which walked every page")
         else:
-            before, after = dict(old.pagination), dict(new.pagination)
-            changed = [f"{key} `{before[key]}` -> `{after[key]}`" for key in after if before[key] != after[key]]
+            was, now = dict(old.pagination), dict(new.pagination)
+            changed = [f"{key} `{was[key]}` -> `{now[key]}`" for key in now if was[key] != now[key]]
             self.emit("pagination.changed", where, "page shape changed: " + ", ".join(changed),
                       f"`{method}()` pages read other fields or send other cursors")
 

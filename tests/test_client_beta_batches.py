@@ -235,3 +235,25 @@ def test_beta_batch_create_sends_beta_params(client: Anthropic, mock_server: Moc
     sent = mock_server.requests[0]
     assert sent.query == {"beta": ["true"]}
     assert sent.json()["requests"][0]["params"]["mcp_servers"] == servers
+
+
+BETA_METHODS = [
+    ("messages", "create"), ("messages", "count_tokens"),
+    *(("messages.batches", m) for m in ("create", "list", "retrieve", "delete", "cancel", "results")),
+]
+
+
+@pytest.mark.parametrize(("resource", "method"), BETA_METHODS)
+def test_each_beta_method_has_docs_of_its_own(client: Anthropic, resource: str, method: str) -> None:
+    plain: Any = client
+    beta: Any = client.beta
+    for part in resource.split("."):
+        plain, beta = getattr(plain, part), getattr(beta, part)
+    plain_doc, beta_doc = getattr(plain, method).__doc__, getattr(beta, method).__doc__
+    assert beta_doc.splitlines()[0] == plain_doc.splitlines()[0] + " (beta)"
+    assert beta_doc != plain_doc
+    # The betas argument speaks to every beta method, not only to create.
+    assert "betas: Beta features" in beta_doc and "beta.messages.create` variant" not in beta_doc
+    assert "betas:" not in plain_doc
+    # Beta types are named where the plain doc names plain ones.
+    assert "`MessageBatchIndividualResponse`" not in beta_doc

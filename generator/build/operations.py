@@ -224,6 +224,8 @@ class _OperationBuilder(_ResponseBuilder):
             yield replace(
                 op,
                 operation_id=f"{naming.snake_case(resource.replace('.', '_'))}_{method}",
+                summary=_text(variant.get("summary")) or op.summary,
+                description=_text(variant.get("description")) or op.description,
                 body_fields=body_fields,
                 body_type=body_type,
                 result=result,
@@ -280,8 +282,9 @@ class _OperationBuilder(_ResponseBuilder):
         return tuple(result)
 
 def _has_own_schemas(variant: Any) -> bool:
+    # Own docs make a variant a method of its own too (the same types, other words).
     return isinstance(variant, dict) and any(
-        key in variant for key in ("x-request-body", "x-response", "x-stream-event")
+        key in variant for key in ("x-request-body", "x-response", "x-stream-event", "summary", "description")
     )
 
 

@@ -263,6 +263,8 @@ class _Comparer:
             return
         self.operation_names(old, new, where)
         self.pagination(old, new, where)
+        self.url_from(old, new, where)
+        self.variant_docs(old, new, where)
         self.docs(old.summary, new.summary, where, "summary")
         self.docs(old.description, new.description, where)
         if old.deprecated != new.deprecated:
@@ -301,6 +303,32 @@ class _Comparer:
             changed = [f"{key} `{was[key]}` -> `{now[key]}`" for key in now if was[key] != now[key]]
             self.emit("pagination.changed", where, "page shape changed: " + ", ".join(changed),
                       f"`{method}()` pages read other fields or send other cursors")
+
+    def url_from(self, old: Operation, new: Operation, where: Where) -> None:
+        if old.url_from == new.url_from:
+            return
+        method = new.python_methods[0]
+        if new.url_from is None:
+            python = f"`{method}()` requests its path again, instead of following a URL another reply gives"
+        else:
+            operation, field = new.url_from
+            source = next((f"{o.python_methods[0]}()" for o in self.new.operations.values()
+                           if o.operation_id == operation), operation)
+            python = (f"`{method}()` first calls `{source}` and downloads from its `{field}`;"
+                      " it raises `DownloadNotReadyError` while that is null")
+        def said(link: tuple[str, str] | None) -> str:
+            return "the path" if link is None else f"`{link[0]}`'s `{link[1]}`"
+
+        self.emit("download.url-from-changed", where, f"x-url-from: {said(old.url_from)} -> {said(new.url_from)}", python)
+
+    def variant_docs(self, old: Operation, new: Operation, where: Where) -> None:
+        """An x-variants method's own summary and description, compared as its docstring."""
+        for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+            before = old.variant_docs.get(name) or (old.summary, old.description)
+            after = new.variant_docs.get(name) or (new.summary, new.description)
+            if before != after:
+                self.emit("docs.changed", replace(where, path=f"{where.path} method {name}"),
+                          "description changed", f"the docstring of `{name}()` changes")
 
     @staticmethod
     def reply_type(op: Operation, names: Mapping[str, SchemaNames]) -> str:

@@ -328,8 +328,8 @@ def test_linked_download_not_ready_is_a_typed_error(
     assert (error.field, error.state) == ("file_url", "running")
     assert isinstance(error.source, exports_client.types.Export)
     assert str(error) == (
-        "`file_url` of the Export is not set yet (status: running): there is nothing to"
-        " download until it is; retrieve the Export again later"
+        "`file_url` of the Export is null (status: running): there is nothing to download;"
+        " it is set once the download is ready (retrieve the Export again to see)"
     )
     assert len(mock_server.requests) == 1
 

@@ -54,8 +54,8 @@ def linked_url(source: object, field: str, state: str | None = None) -> str:
     status = getattr(source, state, None) if state else None
     why = f" ({state}: {_text(status)})" if state else ""
     raise DownloadNotReadyError(
-        f"`{field}` of the {kind} is not set yet{why}: there is nothing to download"
-        f" until it is; retrieve the {kind} again later",
+        f"`{field}` of the {kind} is null{why}: there is nothing to download;"
+        f" it is set once the download is ready (retrieve the {kind} again to see)",
         field=field,
         state=status,
         source=source,

@@ -189,6 +189,11 @@ def _results_request(requests: list[RecordedRequest]) -> None:
     assert (download.method, download.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}/results")
 
 
+def _only_retrieved(requests: list[RecordedRequest]) -> None:
+    (retrieve,) = requests
+    assert (retrieve.method, retrieve.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}")
+
+
 def _ended_batch() -> Reply:
     # The file is where the batch's results_url says (here relative to the server).
     return Reply.json({**_batch(13), "id": BATCH_ID,
@@ -221,7 +226,12 @@ LIST_BATCHES = Scenario(
 )
 RESULTS = Scenario(
     "batch_results",
-    [Run([_ended_batch(), _results_file()], "greeting: end_turn\nfarewell: expired\n", _results_request)],
+    [
+        Run([_ended_batch(), _results_file()], "greeting: end_turn\nfarewell: expired\n", _results_request),
+        # Still processing: no results_url, so nothing is downloaded.
+        Run([Reply.json({**_batch(13, "in_progress"), "id": BATCH_ID})], "no results yet: in_progress\n",
+            _only_retrieved),
+    ],
 )
 
 

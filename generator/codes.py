@@ -108,6 +108,11 @@ CODES: tuple[Code, ...] = (
     Code("E232", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
     Code("E233", "alias-chain-too-long", "a chain of more than 100 schemas that are each only a `$ref` to the next"),
     Code("E234", "bad-x-request-body", "`x-request-body` is not a local `$ref` to a schema, or its operation has no JSON request body"),
+    Code("E240", "bad-x-url-from", "`x-url-from` is not a mapping with an `operation` and a `field`, or has unknown keys"),
+    Code("E241", "x-url-from-unknown-operation", "`x-url-from` names an operationId no operation has (or its own)"),
+    Code("E242", "x-url-from-bad-field", "`x-url-from` names a field its operation's JSON reply lacks, or a URL field that is not a string"),
+    Code("E243", "x-url-from-other-resource", "the operation `x-url-from` names is not on the download's resource (or one of its variants' resources)"),
+    Code("E244", "x-url-from-bad-arguments", "a download by URL that is not a body-less GET, or lacks a parameter its source operation requires"),
     Code("E299", "internal-error", "a check of the validator itself failed; please report it"),
     # Constructs the generator does not support yet (generator.build).
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),
@@ -123,6 +128,8 @@ CODES: tuple[Code, ...] = (
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
     Code("W302", "webhooks-not-generated", "`webhooks`: requests the API sends, which a client has no method for"),
     Code("W310", "renamed-schema", "a schema from another file renamed: the name it would get is taken"),
+    Code("W320", "x-url-from-query-ignored", "query parameters of a download by URL, which the URL the reply gives replaces"),
+    Code("W321", "x-url-from-not-uri", "the field `x-url-from` follows does not say it holds a URL (`format: uri`)"),
 )
 
 LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)

@@ -78,7 +78,7 @@ MISSING = _Missing()
 
 @dataclass(frozen=True)
 class Primitive:
-    kind: _Literal["str", "int", "float", "bool", "bytes"]
+    kind: _Literal["str", "int", "float", "bool", "bytes", "datetime"]
 
 
 @dataclass(frozen=True)
@@ -295,6 +295,20 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class UrlFrom:
+    """A download whose URL is a field of another operation's reply (``x-url-from``).
+
+    ``operation_id`` names that operation; ``field`` is the reply's URL field
+    (null until the download is ready) and ``state`` an optional field whose
+    value the not-ready error quotes.
+    """
+
+    operation_id: str
+    field: str
+    state: str | None = None
+
+
+@dataclass(frozen=True)
 class MethodBinding:
     """One Python method generated from an operation: its place and its arguments."""
 
@@ -329,6 +343,8 @@ class Operation:
     # A JSON Lines answer (``application/x-jsonl``): the type of one line.
     lines: TypeExpr | None = None
     lines_media: str | None = None
+    # Where the request goes instead of ``path``: a URL another reply hands out.
+    url_from: UrlFrom | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,15 @@ def uses_stream_helper(api: ir.Api) -> bool:
 # -- types ---------------------------------------------------------------------
 
 
+def stdlib_imports(*writers: TypeWriter) -> list[tuple[str, list[str]]]:
+    """``from <module> import <names>`` lines for the standard library (``datetime``)."""
+    by_module: dict[str, set[str]] = {}
+    for writer in writers:
+        for module, spec in writer.stdlib:
+            by_module.setdefault(module, set()).add(spec)
+    return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+
+
 def _runtime_imports(writer: TypeWriter, extra: tuple[str, ...] = ()) -> list[tuple[str, list[str]]]:
     names = sorted(set(writer.runtime) | set(extra))
     return [("_models", names)] if names else []
@@ -124,6 +133,7 @@ def _common(writer: TypeWriter, py_name: str) -> dict[str, Any]:
         (module_name(r.split(" as ")[0]), r) for r in writer.refs if r.split(" as ")[0] != py_name
     )
     return {
+        "stdlib": stdlib_imports(writer),
         "typing": sorted(writer.typing),
         "typing_extensions": sorted(writer.extensions),
         "pydantic": sorted(writer.pydantic),
@@ -144,7 +154,7 @@ _MODEL_RESERVED = frozenset({
     "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
     "model_validate_json", "model_validate_strings",
     "to_dict", "to_json",
-    "bool", "bytes", "float", "int", "object", "str",
+    "bool", "bytes", "datetime", "float", "int", "object", "str",
 })
 
 
@@ -256,6 +266,7 @@ _RESOURCE_NAMES = frozenset({
     "AsyncAPIResource", "SyncAPIResource", "async_to_raw_response_wrapper",
     "to_raw_response_wrapper", "APIRequest", "Body", "Headers", "NOT_GIVEN", "NotGiven", "Query",
     "RequestOptions", "Timeout", "strip_not_given", "format_path", "header_value",
+    "linked_url", "parsed_responses",
     "AsyncStream", "Stream", "StreamSpec", "AsyncMessageStreamManager", "MessageStreamManager",
     "BaseModel", "Discriminated", "OpenEnum", "UnknownVariant",
 })
@@ -288,6 +299,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             _method_view(op, binding, writer, results)
             for op, binding in resource.methods
         ]
+        for method, (op, binding) in zip(methods, resource.methods):
+            method["link"] = _link_view(api, resource, op, binding, schemas)
         stream_ops = [op for op, _ in resource.methods if op.stream is not None]
         stream_spec = None
         if stream_ops:
@@ -318,7 +331,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
         runtime: dict[str, set[str]] = {
             "_resource": {"AsyncAPIResource", "SyncAPIResource"},
             "_response": {"async_to_raw_response_wrapper", "async_to_streamed_response_wrapper",
-                          "to_raw_response_wrapper", "to_streamed_response_wrapper"},
+                          "to_raw_response_wrapper", "to_streamed_response_wrapper",
+                          *(["parsed_responses"] if any(m["link"] for m in methods) else [])},
             "_types": {"APIRequest", "Body", "Headers", "NOT_GIVEN", "NotGiven", "Query",
                        "RequestOptions", "Timeout", "strip_not_given"},
         }
@@ -326,6 +340,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             name for name in ("format_path", "header_value")
             if any(name in expr for m in methods for expr in _expressions(m))
         }
+        if any(m["link"] for m in methods):
+            helpers.add("linked_url")
         if helpers:
             runtime["_utils"] = helpers
         if writer.runtime or results.runtime:
@@ -340,6 +356,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             if any(m["stream"] and m["stream"]["helper"] for m in methods):
                 runtime["_message_stream"] = {"AsyncMessageStreamManager", "MessageStreamManager"}
         ctx = {
+            # ``functools`` beside any ``datetime``, in order.
+            "stdlib": sorted([*stdlib_imports(writer, results), ("functools", ["cached_property"])]),
             "typing": sorted(typing),
             "typing_extensions": [],
             "pydantic": [],
@@ -379,6 +397,32 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
 
 # The classes each resource module defines, after the resource's own name.
 _RESOURCE_SUFFIXES = ("", "WithRawResponse", "WithStreamingResponse")
+
+
+def _link_view(api: ir.Api, resource: ir.Resource, op: ir.Operation, binding: ir.MethodBinding,
+               schemas: dict[str, ir.Schema]) -> dict[str, Any] | None:
+    """How a download asks for its URL first (``x-url-from``): the method and the reply's fields.
+
+    The source is the method on the same resource generated from the named
+    operation (for a variant, the source's variant there), which validation
+    guarantees exists.
+    """
+    link = op.url_from
+    if link is None:
+        return None
+    base = next(o for o in api.operations if o.operation_id == link.operation_id)
+    source_op, source = next(
+        (o, b) for o, b in resource.methods if (o.path, o.method) == (base.path, base.method)
+    )
+    reply = schemas[source_op.result.name] if isinstance(source_op.result, ir.Ref) else None
+    fields = {f.name: f.py_name for f in reply.fields} if isinstance(reply, ir.ObjectSchema) else {}
+    own = {p.py_name for p in binding.parameters}
+    return {
+        "method": source.name,
+        "args": sorted(p.py_name for p in source.parameters if p.py_name in own),
+        "field": fields.get(link.field, link.field),
+        "state": fields.get(link.state, link.state) if link.state else None,
+    }
 
 
 def _expressions(method: dict[str, Any]) -> Iterator[str]:
@@ -604,6 +648,7 @@ _BASE_ERRORS = (
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "DownloadNotReadyError",
     "IncompleteStreamError",
     "MissingAPIKeyError",
 )

@@ -37,6 +37,7 @@ from generator.plan import (
     _package_init,
     _param_context,
     _resource_module,
+    stdlib_imports,
     uses_stream_helper,
 )
 from generator.typemap import (
@@ -85,6 +86,11 @@ class StaticTypeWriter(TypeWriter):
 
     def _open(self, text: str) -> str:
         return text
+
+    def _datetime(self) -> str:
+        if self.side == "model":
+            return self.helper("datetime")
+        return super()._datetime()
 
     def _union(self, t: ir.UnionOf) -> str:
         return super()._union(replace(t, discriminator=None))
@@ -162,7 +168,7 @@ def _schema_stubs(
 
 def _type_imports(ctx: dict[str, Any]) -> list[str]:
     """Import lines of a type stub; pydantic's ``Field`` (aliases, defaults) is not needed."""
-    lines = []
+    lines = [f"from {module} import {', '.join(names)}" for module, names in ctx["stdlib"]]
     if ctx["typing"]:
         lines.append(f"from typing import {', '.join(ctx['typing'])}")
     if ctx["typing_extensions"]:
@@ -224,6 +230,7 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
             runtime.append(("_message_stream", ["AsyncMessageStreamManager", "MessageStreamManager"]))
         name = resource.class_name
         yield OutputFile(f"{root}/resources/{_resource_module(resource.path)}.pyi", "stubs/resource.pyi.jinja", {
+            "stdlib": stdlib_imports(writer, results),
             "typing": sorted(typing),
             "runtime": sorted(runtime),
             "child_imports": [

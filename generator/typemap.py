@@ -51,7 +51,8 @@ HELPERS: dict[str, str] = {
     **{n: "typing" for n in ("Annotated", "Dict", "Iterable", "List", "Literal", "Optional", "Union")},
     **{n: "typing_extensions" for n in ("NotRequired", "Required", "TypeAlias", "TypedDict")},
     "Field": "pydantic",
-    **{n: "runtime" for n in ("BaseModel", "Discriminated", "OpenEnum", "UnknownVariant")},
+    **{n: "runtime" for n in ("BaseModel", "Discriminated", "LenientDateTime", "OpenEnum", "UnknownVariant")},
+    "datetime": "datetime",
 }
 
 
@@ -127,6 +128,8 @@ class TypeWriter:
     runtime: set[str] = field(default_factory=set)
     extensions: set[str] = field(default_factory=set)
     pydantic: set[str] = field(default_factory=set)
+    # Standard-library imports besides typing's: (module, import spec).
+    stdlib: set[tuple[str, str]] = field(default_factory=set)
     # The schema whose module is being written, and the cycles it may be part of:
     # an alias in the same cycle is spelled out in place instead of imported,
     # since an alias is evaluated on import and a cycle of imports would break.
@@ -149,6 +152,9 @@ class TypeWriter:
         spelled = f"_{name}" if name in self.taken else name
         spec = name if spelled == name else f"{name} as {spelled}"
         kind = HELPERS[name]
+        if kind not in ("typing", "typing_extensions", "pydantic", "runtime"):
+            self.stdlib.add((kind, spec))
+            return spelled
         target = {
             "typing": self.typing,
             "typing_extensions": self.extensions,
@@ -170,6 +176,8 @@ class TypeWriter:
 
     def render(self, t: ir.TypeExpr) -> str:
         match t:
+            case ir.Primitive(kind="datetime"):
+                return self._datetime()
             case ir.Primitive(kind=kind):
                 return _PRIMITIVES[kind]
             case ir.Any_():
@@ -234,6 +242,15 @@ class TypeWriter:
         if isinstance(value, dict):
             return self._spell("map", _ANY)
         return {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
+
+    def _datetime(self) -> str:
+        # Replies parse ISO 8601 into ``datetime`` and keep any text that is not
+        # one as it came (a reply never fails on a date's spelling); requests
+        # take a ``datetime`` or the text to send as it is.
+        name = self.helper("datetime")
+        if self.side == "model":
+            return f"{self.helper('Annotated')}[{name}, {self.helper('LenientDateTime')}()]"
+        return self._spell("union", f"str, {name}")
 
     def _open(self, text: str) -> str:
         return f"{self.helper('Annotated')}[{text}, {self.helper('OpenEnum')}()]"

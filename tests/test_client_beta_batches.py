@@ -8,12 +8,24 @@ not the plain ones.
 
 from __future__ import annotations
 
+import datetime
 import json
+from typing import Any
 
-from tests.client_support import HELLO, MODEL, client, message_example, sleeps  # noqa: F401
+import pytest
+
+from tests.client_support import (  # noqa: F401
+    API_KEY,
+    HELLO,
+    MODEL,
+    client,
+    message_example,
+    run_async,
+    sleeps,
+)
 from tests.mockserver import MockServer, RecordedRequest, Reply, mock_server  # noqa: F401
 
-from anthropic_messages import Anthropic  # isort: skip
+from anthropic_messages import Anthropic, AnthropicError, AsyncAnthropic, DownloadNotReadyError  # isort: skip
 from anthropic_messages.types import (  # isort: skip
     BetaMessage,
     BetaMessageBatch,
@@ -87,20 +99,126 @@ def test_beta_batch_pages_hold_beta_batches(client: Anthropic, mock_server: Mock
     assert beta_queries == [["true"]] * 5 + [None] * 3
 
 
+RESULTS_PATH = "/files/msgbatch_01/results.jsonl"
+
+
+def results_file(*lines: dict[str, Any]) -> Reply:
+    body = "".join(json.dumps(x) + "\n" for x in lines).encode()
+    return Reply(headers={"content-type": "application/x-jsonl"}, body=body)
+
+
+def ended(results_url: str | None, status: str = "ended") -> Reply:
+    return Reply.json({**BATCH, "id": "msgbatch_01", "processing_status": status, "results_url": results_url})
+
+
 def test_beta_results_lines_hold_beta_messages(client: Anthropic, mock_server: MockServer) -> None:
     line = {"custom_id": "a", "result": {"type": "succeeded", "message": message_example("text")}}
     expired = {"custom_id": "b", "result": {"type": "expired"}}
-    body = "".join(json.dumps(x) + "\n" for x in (line, expired)).encode()
-    mock_server.default = Reply(headers={"content-type": "application/x-jsonl"}, body=body)
-    beta = list(client.beta.messages.batches.results("msgbatch_01"))
+    url = mock_server.url + RESULTS_PATH + "?sig=abc"
+    mock_server.enqueue(ended(url), results_file(line, expired), ended(url), results_file(line))
+    beta = list(client.beta.messages.batches.results("msgbatch_01", betas=["b-1"]))
     assert [r.custom_id for r in beta] == ["a", "b"]
     assert type(beta[0].result) is BetaMessageBatchSucceededResult
     assert type(beta[0].result.message) is BetaMessage
     plain = list(client.messages.batches.results("msgbatch_01"))
     assert type(plain[0].result) is MessageBatchSucceededResult
     assert type(plain[0].result.message) is Message
-    first = mock_server.requests[0]
-    assert (first.path, first.query) == ("/v1/messages/batches/msgbatch_01/results", {"beta": ["true"]})
+    retrieve, download = mock_server.requests[:2]
+    # As the official SDK does: retrieve the batch (beta), then fetch its results_url as given.
+    assert (retrieve.method, retrieve.path, retrieve.query) == (
+        "GET", "/v1/messages/batches/msgbatch_01", {"beta": ["true"]}
+    )
+    assert (download.path, download.query) == (RESULTS_PATH, {"sig": ["abc"]})
+    assert download.headers["accept"] == "application/x-jsonl"
+    assert retrieve.headers["anthropic-beta"] == download.headers["anthropic-beta"] == "b-1"
+    assert download.headers["x-api-key"] == API_KEY  # the same origin as the client's base URL
+    plain_retrieve = mock_server.requests[2]
+    assert (plain_retrieve.path, plain_retrieve.query) == ("/v1/messages/batches/msgbatch_01", {})
+
+
+@pytest.mark.parametrize("status", ["in_progress", "canceling"])
+def test_results_of_a_batch_still_processing_is_a_typed_error(
+    client: Anthropic, mock_server: MockServer, status: str
+) -> None:
+    mock_server.enqueue(ended(None, status), ended(None, status))
+    with pytest.raises(DownloadNotReadyError) as caught:
+        client.messages.batches.results("msgbatch_01")
+    assert isinstance(caught.value, AnthropicError)
+    assert caught.value.field == "results_url" and caught.value.state == status
+    assert type(caught.value.source) is MessageBatch
+    assert f"processing_status: {status}" in str(caught.value)
+    with pytest.raises(DownloadNotReadyError):
+        client.beta.messages.batches.results("msgbatch_01")
+    assert [r.path for r in mock_server.requests] == ["/v1/messages/batches/msgbatch_01"] * 2
+
+
+def test_results_url_on_another_host_gets_no_api_key(client: Anthropic, mock_server: MockServer) -> None:
+    line = {"custom_id": "a", "result": {"type": "expired"}}
+    with MockServer() as files:
+        files.enqueue(results_file(line))
+        mock_server.enqueue(ended(files.url + RESULTS_PATH))
+        assert [r.custom_id for r in client.messages.batches.results("msgbatch_01")] == ["a"]
+        (download,) = files.requests
+    assert download.path == RESULTS_PATH
+    assert "x-api-key" not in download.headers and "authorization" not in download.headers
+    assert API_KEY not in json.dumps(dict(download.headers))
+    assert mock_server.requests[0].headers["x-api-key"] == API_KEY
+
+
+def test_relative_results_url_is_read_from_the_base_url(
+    client: Anthropic, mock_server: MockServer
+) -> None:
+    mock_server.enqueue(ended(RESULTS_PATH), results_file({"custom_id": "a", "result": {"type": "canceled"}}))
+    with client.messages.batches.with_raw_response.results("msgbatch_01") as raw:
+        assert raw.headers["content-type"] == "application/x-jsonl"
+        assert [r.result.type for r in raw.parse()] == ["canceled"]
+    download = mock_server.requests[1]
+    assert download.path == RESULTS_PATH and download.headers["x-api-key"] == API_KEY
+
+
+def test_async_results_follow_results_url(mock_server: MockServer) -> None:
+    mock_server.enqueue(ended(mock_server.url + RESULTS_PATH), results_file(
+        {"custom_id": "a", "result": {"type": "expired"}}
+    ), ended(None, "in_progress"))
+
+    async def body(client: AsyncAnthropic) -> None:
+        results = await client.beta.messages.batches.results("msgbatch_01")
+        assert [r.custom_id async for r in results] == ["a"]
+        with pytest.raises(DownloadNotReadyError):
+            await client.messages.batches.results("msgbatch_01")
+
+    run_async(mock_server, body)
+    assert [r.path for r in mock_server.requests] == [
+        "/v1/messages/batches/msgbatch_01", RESULTS_PATH, "/v1/messages/batches/msgbatch_01"
+    ]
+
+
+def test_batch_dates_are_datetimes_and_odd_spellings_do_not_fail(
+    client: Anthropic, mock_server: MockServer
+) -> None:
+    odd = {
+        "created_at": "2025-03-01T12:00:00+0000",  # offset without a colon
+        "expires_at": "Sun, 02 Mar 2025 12:00:00 GMT",  # RFC 2822, as HTTP headers spell dates
+        "ended_at": "2025-03-01T12:30:00.123456789Z",  # nanoseconds
+        "cancel_initiated_at": "2025-03-01T12:10:00+00",  # hours-only offset
+        "archived_at": "soon",  # not a date at all: kept as it came
+    }
+    mock_server.enqueue(Reply.json({**BATCH, "id": "msgbatch_01", **odd}))
+    batch = client.messages.batches.retrieve("msgbatch_01")
+    utc = datetime.timezone.utc
+    assert batch.created_at == datetime.datetime(2025, 3, 1, 12, tzinfo=utc)
+    assert batch.expires_at == datetime.datetime(2025, 3, 2, 12, tzinfo=utc)
+    assert batch.ended_at == datetime.datetime(2025, 3, 1, 12, 30, 0, 123456, tzinfo=utc)
+    assert batch.cancel_initiated_at == datetime.datetime(2025, 3, 1, 12, 10, tzinfo=utc)
+    assert batch.archived_at == "soon"
+    assert batch.to_dict(mode="json")["created_at"] == "2025-03-01T12:00:00Z"
+
+
+def test_datetimes_are_sent_as_iso_8601(client: Anthropic, mock_server: MockServer) -> None:
+    when = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    mock_server.enqueue(Reply.json({"data": [], "has_more": False, "first_id": None, "last_id": None}))
+    client.messages.batches.list(extra_query={"created_after": when})
+    assert mock_server.requests[0].query["created_after"] == ["2025-03-01T12:00:00+00:00"]
 
 
 def test_beta_batch_create_sends_beta_params(client: Anthropic, mock_server: MockServer) -> None:
@@ -117,3 +235,25 @@ def test_beta_batch_create_sends_beta_params(client: Anthropic, mock_server: Moc
     sent = mock_server.requests[0]
     assert sent.query == {"beta": ["true"]}
     assert sent.json()["requests"][0]["params"]["mcp_servers"] == servers
+
+
+BETA_METHODS = [
+    ("messages", "create"), ("messages", "count_tokens"),
+    *(("messages.batches", m) for m in ("create", "list", "retrieve", "delete", "cancel", "results")),
+]
+
+
+@pytest.mark.parametrize(("resource", "method"), BETA_METHODS)
+def test_each_beta_method_has_docs_of_its_own(client: Anthropic, resource: str, method: str) -> None:
+    plain: Any = client
+    beta: Any = client.beta
+    for part in resource.split("."):
+        plain, beta = getattr(plain, part), getattr(beta, part)
+    plain_doc, beta_doc = getattr(plain, method).__doc__, getattr(beta, method).__doc__
+    assert beta_doc.splitlines()[0] == plain_doc.splitlines()[0] + " (beta)"
+    assert beta_doc != plain_doc
+    # The betas argument speaks to every beta method, not only to create.
+    assert "betas: Beta features" in beta_doc and "beta.messages.create` variant" not in beta_doc
+    assert "betas:" not in plain_doc
+    # Beta types are named where the plain doc names plain ones.
+    assert "`MessageBatchIndividualResponse`" not in beta_doc

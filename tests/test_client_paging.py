@@ -1,5 +1,8 @@
 """Generated list, get, delete and JSON Lines methods against a real local server.
 
+The JSON Lines case also downloads from the URL another reply gives
+(``x-url-from``), and has a ``date-time`` field and query parameter.
+
 The clients come from the feature cases ``tests/cases/cursor_pagination`` and
 ``tests/cases/jsonl_download``, generated (package only) into a temporary
 directory by the same ``generate`` the CLI runs.
@@ -274,3 +277,96 @@ def test_jsonl_with_raw_response(
         assert raw.headers["content-type"] == "application/x-jsonl"
         rows: Any = raw.parse()
         assert [row.key for row in rows] == ["k0", "k1", "k2"]
+
+
+# --- a download from the URL another reply gives (x-url-from) --------------------
+
+
+def export_reply(file_url: str | None, status: str = "done", created_at: str = "2025-03-01T12:00:00Z") -> Reply:
+    return Reply.json({"id": "exp_1", "status": status, "created_at": created_at, "file_url": file_url})
+
+
+@pytest.mark.parametrize("where", ["same origin", "relative", "another port"])
+def test_linked_download_follows_the_url_and_keeps_the_key_at_home(
+    mock_server: MockServer, exports_client: Any, where: str
+) -> None:
+    with MockServer() as files:
+        url = {
+            "same origin": f"{mock_server.url}/files/exp_1.jsonl?sig=x%2By",
+            "relative": "/files/exp_1.jsonl?sig=x%2By",
+            "another port": f"{files.url}/files/exp_1.jsonl?sig=x%2By",
+        }[where]
+        server = files if where == "another port" else mock_server
+        mock_server.enqueue(export_reply(url))
+        server.enqueue(rows_reply([row_line(i) for i in range(3)]))
+        with exports_client.ExportsClient(
+            api_key=KEY, base_url=mock_server.url, default_query={"tenant": "t1"}
+        ) as client:
+            assert [row.value for row in client.exports.file("exp_1")] == [0, 1, 2]
+        download = server.requests[-1]
+    retrieve = mock_server.requests[0]
+    assert (retrieve.path, retrieve.headers["x-api-key"]) == ("/v1/exports/exp_1", KEY)
+    assert download.path == "/files/exp_1.jsonl"
+    assert download.headers["accept"] == "application/x-jsonl"
+    if where == "another port":
+        # The key and the client's default query stay with the API's own origin.
+        assert "x-api-key" not in download.headers and download.query == {"sig": ["x+y"]}
+    else:
+        assert download.headers["x-api-key"] == KEY
+        assert download.query == {"sig": ["x+y"], "tenant": ["t1"]}
+
+
+def test_linked_download_not_ready_is_a_typed_error(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(export_reply(None, "running"))
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        with pytest.raises(exports_client.DownloadNotReadyError) as caught:
+            client.exports.with_raw_response.file("exp_1")
+    error = caught.value
+    assert isinstance(error, exports_client.ExportsClientError)
+    assert (error.field, error.state) == ("file_url", "running")
+    assert isinstance(error.source, exports_client.types.Export)
+    assert str(error) == (
+        "`file_url` of the Export is null (status: running): there is nothing to download;"
+        " it is set once the download is ready (retrieve the Export again to see)"
+    )
+    assert len(mock_server.requests) == 1
+
+
+def test_linked_download_async_with_streaming_response(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(export_reply("/files/exp_1.jsonl"), rows_reply([row_line(i) for i in range(5)]))
+
+    async def run() -> list[int]:
+        async with exports_client.AsyncExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+            async with client.exports.with_streaming_response.file("exp_1") as response:
+                rows = await response.parse()
+                return [row.value async for row in rows]
+
+    assert asyncio.run(run()) == list(range(5))
+    assert [r.path for r in mock_server.requests] == ["/v1/exports/exp_1", "/files/exp_1.jsonl"]
+
+
+def test_date_time_query_parameters_are_iso_8601_and_replies_parse_to_datetime(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    import datetime
+
+    moment = datetime.datetime(2025, 3, 1, 12, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    mock_server.enqueue(
+        export_reply(None, created_at="2025-03-01T10:30:00+0000"),
+        export_reply(None, created_at="2025-03-01T10:30:00+00"),
+        export_reply(None, created_at="yesterday"),
+    )
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        first = client.exports.retrieve("exp_1", as_of=moment)
+        second = client.exports.retrieve("exp_1", as_of="2025-03-01T10:30:00Z")
+        third = client.exports.retrieve("exp_1")
+    assert first.created_at == second.created_at == moment
+    assert isinstance(first.created_at, datetime.datetime)
+    assert third.created_at == "yesterday"  # unreadable: kept as sent, the reply still parses
+    assert [r.query.get("as_of") for r in mock_server.requests] == [
+        ["2025-03-01T12:30:00+02:00"], ["2025-03-01T10:30:00Z"], None
+    ]

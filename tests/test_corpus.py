@@ -99,3 +99,32 @@ def test_a_multi_file_document_is_located_in_its_own_files(tmp_path: Path) -> No
     assert all((CORPUS / path).is_file() for path in where), where
     # The part files count in the spec's digest: one edit of a schema is another spec.
     assert result.api.spec_files == tuple(rel for rel, _, _ in spec.parts)
+
+
+def test_vendor_dates_parse_however_the_server_spells_them(tmp_path: Path) -> None:
+    # Twilio's older APIs send RFC 2822 dates in `format: date-time` fields, and
+    # `+0000` offsets are common: a reply must parse to datetime, not fail.
+    import datetime
+
+    from tests.mockserver import MockServer, Reply
+
+    name = "twilio-messaging-v2.yaml"
+    api = generate(CORPUS / name, tmp_path, display_path=name, strict=False).api
+    op = next(o for o in api.operations if o.path == "/v2/LinkShortening/Domains/{DomainSid}/Certificate"
+              and o.method == "get")
+    (binding,) = op.bindings
+    reply = {"domain_sid": "DN1", "date_created": "Sat, 06 Feb 2021 18:02:04 +0000",
+             "date_updated": "2021-02-06T18:02:04+0000", "date_expires": "not a date"}
+    with imported(tmp_path, api.package) as package, MockServer() as server:
+        server.enqueue(Reply.json(reply))
+        client = getattr(package, api.client_name)(base_url=server.url, api_key="k")
+        try:
+            target: object = client
+            for part in binding.resource:
+                target = getattr(target, part)
+            cert = getattr(target, binding.name)("DN1")
+        finally:
+            client.close()
+    moment = datetime.datetime(2021, 2, 6, 18, 2, 4, tzinfo=datetime.timezone.utc)
+    assert cert.date_created == moment and cert.date_updated == moment
+    assert cert.date_expires == "not a date"

@@ -184,8 +184,20 @@ def _list_requests(requests: list[RecordedRequest]) -> None:
 
 
 def _results_request(requests: list[RecordedRequest]) -> None:
-    (seen,) = requests
-    assert (seen.method, seen.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}/results")
+    retrieve, download = requests
+    assert (retrieve.method, retrieve.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}")
+    assert (download.method, download.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}/results")
+
+
+def _only_retrieved(requests: list[RecordedRequest]) -> None:
+    (retrieve,) = requests
+    assert (retrieve.method, retrieve.path) == ("GET", f"/v1/messages/batches/{BATCH_ID}")
+
+
+def _ended_batch() -> Reply:
+    # The file is where the batch's results_url says (here relative to the server).
+    return Reply.json({**_batch(13), "id": BATCH_ID,
+                       "results_url": f"/v1/messages/batches/{BATCH_ID}/results"})
 
 
 def _results_file() -> Reply:
@@ -214,7 +226,12 @@ LIST_BATCHES = Scenario(
 )
 RESULTS = Scenario(
     "batch_results",
-    [Run([_results_file()], "greeting: end_turn\nfarewell: expired\n", _results_request)],
+    [
+        Run([_ended_batch(), _results_file()], "greeting: end_turn\nfarewell: expired\n", _results_request),
+        # Still processing: no results_url, so nothing is downloaded.
+        Run([Reply.json({**_batch(13, "in_progress"), "id": BATCH_ID})], "no results yet: in_progress\n",
+            _only_retrieved),
+    ],
 )
 
 

@@ -16,6 +16,7 @@ from generator.build.common import (
 )
 from generator.build.responses import _ResponseBuilder
 from generator.loader import Pointer
+from generator.url_from import url_from
 from generator.validate.operations import body_argument_name
 
 
@@ -103,6 +104,7 @@ class _OperationBuilder(_ResponseBuilder):
             pagination=paging.pagination(raw.get("x-pagination"), result, self.named),
             lines=lines,
             lines_media=lines_media,
+            url_from=url_from(raw.get("x-url-from")),
         )
         return replace(op, bindings=self.bindings(op, raw, pointer))
 
@@ -222,6 +224,8 @@ class _OperationBuilder(_ResponseBuilder):
             yield replace(
                 op,
                 operation_id=f"{naming.snake_case(resource.replace('.', '_'))}_{method}",
+                summary=_text(variant.get("summary")) or op.summary,
+                description=_text(variant.get("description")) or op.description,
                 body_fields=body_fields,
                 body_type=body_type,
                 result=result,
@@ -278,8 +282,9 @@ class _OperationBuilder(_ResponseBuilder):
         return tuple(result)
 
 def _has_own_schemas(variant: Any) -> bool:
+    # Own docs make a variant a method of its own too (the same types, other words).
     return isinstance(variant, dict) and any(
-        key in variant for key in ("x-request-body", "x-response", "x-stream-event")
+        key in variant for key in ("x-request-body", "x-response", "x-stream-event", "summary", "description")
     )
 
 

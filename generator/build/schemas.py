@@ -200,6 +200,8 @@ class _SchemaBuilder(_Base):
             return ir.ListOf(self.type_of(items, context + "Item", pointer + ("items",)))
         if kind == "string" and schema.get("format") == "binary":
             return ir.Primitive("bytes")
+        if kind == "string" and schema.get("format") == "date-time":
+            return ir.Primitive("datetime")
         return _PRIMITIVES.get(str(kind), ir.Any_())
 
     def hoist(self, name: str, schema: dict[str, Any], pointer: Pointer) -> ir.Ref:

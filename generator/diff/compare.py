@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 from generator import naming
 from generator.diff import schemas
 from generator.diff.changes import Change
 from generator.diff.model import AnyValue, Model, Node, Object, Operation, Ref, UnionOf
-from generator.diff.python import Spelling, Subject, component_names, py_type, shape
+from generator.diff.python import Spelling, Subject, component_names, page_names, py_type, shape
 from generator.diff.rules import Direction, judge
 from generator.loader import Pointer, Spec
 from generator.typemap import SchemaNames, python_names
@@ -48,9 +49,13 @@ class Where:
     old: Pointer
     new: Pointer
     kind: str | None = None  # "operation" for a change to an operation as a whole
+    # The reply of a paginated method, in the old and the new version: its page
+    # schema is spelled as the page type users get (``SyncCursorPage[Job]``).
+    paged: tuple[bool, bool] = (False, False)
 
     def child(self, suffix: str, part: tuple[str, str], context: str, old: Pointer, new: Pointer) -> "Where":
-        return Where(self.path + suffix, self.directions, self.subject.add(part), context, old, new)  # type: ignore[arg-type]
+        return Where(self.path + suffix, self.directions, self.subject.add(part), context, old, new,  # type: ignore[arg-type]
+                     paged=self.paged)
 
     @property
     def label(self) -> str:
@@ -79,6 +84,8 @@ class _Comparer:
         # What the generator calls each component in each version (per side).
         self.old_names = component_names(old_spec, old, self.old_reach)
         self.new_names = component_names(new_spec, new, self.new_reach)
+        self.old_pages = {**self.old_names, **page_names(old, self.old_names)}
+        self.new_pages = {**self.new_names, **page_names(new, self.new_names)}
         self.old_roots, self.new_roots = _body_roots(old), _body_roots(new)
         self.alike_cache: dict[tuple[str, str], bool] = {}
         self.assumed: set[tuple[str, str]] = set()
@@ -127,8 +134,8 @@ class _Comparer:
         """How the old and the new package spell types at ``where``, on ``subject``'s side."""
         request, response = "request" in where.directions, "response" in where.directions
         return (
-            Spelling(subject.side, self.old_names, request, response),
-            Spelling(subject.side, self.new_names, request, response),
+            Spelling(subject.side, self.old_pages if where.paged[0] else self.old_names, request, response),
+            Spelling(subject.side, self.new_pages if where.paged[1] else self.new_names, request, response),
         )
 
     def docs(self, old: str | None, new: str | None, where: Where, what: str = "description") -> None:
@@ -256,6 +263,8 @@ class _Comparer:
             return
         self.operation_names(old, new, where)
         self.pagination(old, new, where)
+        self.url_from(old, new, where)
+        self.variant_docs(old, new, where)
         self.docs(old.summary, new.summary, where, "summary")
         self.docs(old.description, new.description, where)
         if old.deprecated != new.deprecated:
@@ -274,19 +283,61 @@ class _Comparer:
 
     def pagination(self, old: Operation, new: Operation, where: Where) -> None:
         method = new.python_methods[0]
+        before = self.reply_type(old, self.old_pages if old.pagination else self.old_names)
+        after = self.reply_type(new, self.new_pages if new.pagination else self.new_names)
+        if old.pagination is not None and new.pagination is not None and before != after:
+            # The change users meet: what iterating the list yields. The page
+            # schema's own changes are reported with it, under its name.
+            self.emit("pagination.item-changed", where, "the items of the page changed type",
+                      f"`{method}()` returns {after} instead of {before}")
         if old.pagination == new.pagination:
             return
         if old.pagination is None:
             self.emit("pagination.added", where, "x-pagination added",
-                      f"`{method}()` returns a page that walks every page, not the response model")
+                      f"`{method}()` returns {after}, which walks every page, instead of {before}")
         elif new.pagination is None:
             self.emit("pagination.removed", where, "x-pagination removed",
-                      f"`{method}()` returns the response model, no longer a page")
+                      f"`{method}()` returns {after}, one reply, instead of {before}, which walked every page")
         else:
-            before, after = dict(old.pagination), dict(new.pagination)
-            changed = [f"{key} `{before[key]}` -> `{after[key]}`" for key in after if before[key] != after[key]]
+            was, now = dict(old.pagination), dict(new.pagination)
+            changed = [f"{key} `{was[key]}` -> `{now[key]}`" for key in now if was[key] != now[key]]
             self.emit("pagination.changed", where, "page shape changed: " + ", ".join(changed),
                       f"`{method}()` pages read other fields or send other cursors")
+
+    def url_from(self, old: Operation, new: Operation, where: Where) -> None:
+        if old.url_from == new.url_from:
+            return
+        method = new.python_methods[0]
+        if new.url_from is None:
+            python = f"`{method}()` requests its path again, instead of following a URL another reply gives"
+        else:
+            operation, field = new.url_from
+            source = next((f"{o.python_methods[0]}()" for o in self.new.operations.values()
+                           if o.operation_id == operation), operation)
+            python = (f"`{method}()` first calls `{source}` and downloads from its `{field}`;"
+                      " it raises `DownloadNotReadyError` while that is null")
+        def said(link: tuple[str, str] | None) -> str:
+            return "the path" if link is None else f"`{link[0]}`'s `{link[1]}`"
+
+        self.emit("download.url-from-changed", where, f"x-url-from: {said(old.url_from)} -> {said(new.url_from)}", python)
+
+    def variant_docs(self, old: Operation, new: Operation, where: Where) -> None:
+        """An x-variants method's own summary and description, compared as its docstring."""
+        for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+            before = old.variant_docs.get(name) or (old.summary, old.description)
+            after = new.variant_docs.get(name) or (new.summary, new.description)
+            if before != after:
+                self.emit("docs.changed", replace(where, path=f"{where.path} method {name}"),
+                          "description changed", f"the docstring of `{name}()` changes")
+
+    @staticmethod
+    def reply_type(op: Operation, names: Mapping[str, SchemaNames]) -> str:
+        """The type the method returns, as users spell it (`SyncCursorPage[Job]`, `Job`)."""
+        for status in sorted(op.responses):
+            node = op.responses[status].content.get("application/json")
+            if status.startswith("2") and node is not None:
+                return f"`{py_type(node, 'Response', Spelling('model', names))}`"
+        return "the reply"
 
     def operation_names(self, old: Operation, new: Operation, where: Where) -> None:
         before, after = old.python_methods[0], new.python_methods[0]
@@ -412,6 +463,7 @@ class _Comparer:
         where = Where(
             f"{op.path} response {status}", RESPONSE, Subject("result", method), op.context + "Response",
             old.pointer if old else old_op.pointer + ("responses",), new.pointer if new else new_op.pointer + ("responses",),
+            paged=(old_op.pagination is not None, new_op.pagination is not None),
         )
         error = not status.startswith(("1", "2", "3"))
         if new is None:

@@ -171,6 +171,10 @@ class Operation:
     variant_roots: tuple[tuple[str, str, str], ...] = ()
     # ``x-pagination`` with its defaults filled in, as (key, value) pairs; None: not paginated.
     pagination: tuple[tuple[str, str | None], ...] | None = None
+    # ``x-url-from`` as (operation, field): where the download's URL comes from; None: its path.
+    url_from: tuple[str, str] | None = None
+    # The docstrings an x-variants method has of its own: method -> (summary, description).
+    variant_docs: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -335,12 +335,15 @@ class _Normalizer:
         methods = [f"client.{resource}.{method_name}"]
         variant_params: dict[str, str] = {}
         variant_roots: list[tuple[str, str, str]] = []
+        variant_docs: dict[str, tuple[str | None, str | None]] = {}
         variants = raw.get("x-variants") if isinstance(raw.get("x-variants"), list) else []
         for variant in variants:
             if not isinstance(variant, dict):
                 continue
             name = f"client.{variant.get('resource', resource)}.{variant.get('method', method_name)}"
             methods.append(name)
+            if "summary" in variant or "description" in variant:
+                variant_docs[name] = (_text(variant.get("summary")), _text(variant.get("description")))
             for p in list(variant.get("parameters") or []) + list(variant.get("query") or {}):
                 variant_params.setdefault(str(p), name)
             for key, direction in _VARIANT_SCHEMAS:
@@ -367,6 +370,8 @@ class _Normalizer:
             variant_params=variant_params,
             variant_roots=tuple(variant_roots),
             pagination=_pagination(raw.get("x-pagination")),
+            url_from=_url_from(raw.get("x-url-from")),
+            variant_docs=variant_docs,
         )
 
     def parameter(self, entry: Any, pointer: Pointer) -> Param | None:
@@ -558,6 +563,13 @@ def _merge(nodes: list[Node], pointer: Pointer) -> Node:
         first = scalars[0]
         return replace(first, pointer=pointer, enum=enum, bounds=tuple(sorted(bounds.items())))
     return replace(parts[0], pointer=pointer)
+
+
+def _url_from(node: Any) -> tuple[str, str] | None:
+    """``x-url-from`` as (operationId, field), the two names that decide where a download goes."""
+    if not isinstance(node, dict):
+        return None
+    return str(node.get("operation")), str(node.get("field"))
 
 
 def _pagination(node: Any) -> tuple[tuple[str, str | None], ...] | None:

@@ -24,6 +24,7 @@ __all__ = [
     "Spelling",
     "Subject",
     "component_names",
+    "page_names",
     "field_type",
     "literal",
     "py_type",
@@ -64,6 +65,34 @@ def component_names(spec: Spec, model: Model, reach: Mapping[str, Iterable[str]]
         enum = _is_enum(node, raw_schemas.get(name))
         found[name] = python_names(naming.class_name(name), "request" in sides, "response" in sides, enum)
     return found
+
+
+def page_names(model: Model, found: Mapping[str, SchemaNames]) -> dict[str, SchemaNames]:
+    """A paginated reply's schema goes by the type its method returns: ``SyncCursorPage[Item]``.
+
+    Users never meet the page schema's own class; ``list()`` returns the page
+    type of its items (the async client's ``AsyncCursorPage`` reads the same).
+    """
+    pages: dict[str, set[str]] = {}
+    for op in model.operations.values():
+        if op.pagination is None:
+            continue
+        items = dict(op.pagination).get("items") or "data"
+        roots = [
+            node.name for status, response in op.responses.items() if status.startswith("2")
+            for media, node in response.content.items() if media == "application/json" and isinstance(node, Ref)
+        ]
+        roots += [name for _, direction, name in op.variant_roots if direction == "response"]
+        for root in roots:
+            page = model.components.get(root)
+            prop = next((p for p in page.properties if p.name == items), None) if isinstance(page, Object) else None
+            item = prop.node if prop is not None else None
+            if isinstance(item, Array) and isinstance(item.items, Ref) and item.items.name in found:
+                pages.setdefault(root, set()).add(_pick(found[item.items.name], "model"))
+    return {
+        page: SchemaNames(model=f"SyncCursorPage[{next(iter(items))}]", param=found[page].param)
+        for page, items in pages.items() if len(items) == 1 and page in found
+    }
 
 
 def _is_enum(node: Node, raw: object) -> bool:
@@ -197,6 +226,8 @@ def _bare_type(node: Node, context: str, spelling: Spelling) -> str:
                 return literal(node.enum)
             if node.type == "string" and node.format == "binary":
                 return "bytes"
+            if node.type == "string" and node.format == "date-time":
+                return "str | datetime" if spelling.request_style else "datetime"
             return _SCALARS[node.type]
         case Array():
             return f"list[{py_type(node.items, context + 'Item', spelling)}]"

@@ -333,11 +333,24 @@ class SchemaComparer:
             self.kind_change(old, new, where, rule)
             return
         if old.format != new.format:
+            types = [
+                (py_type(old, where.context, o), py_type(new, where.context, n))
+                for o, n in (host.spellings(one, where) for one in where.subject.sides())
+            ]
             python = self.sided(
                 where, lambda o, n: (py_type(old, where.context, o), py_type(new, where.context, n)),
                 _transition_or_same,
             )
-            host.emit("schema.format-changed", where, f"format `{old.format}` -> `{new.format}`", python)
+            rule = (
+                "schema.format-added" if old.format is None
+                else "schema.format-removed" if new.format is None
+                else "schema.format-changed"
+            )
+            # A format that changes the Python type (`date-time` makes a `datetime`)
+            # breaks code written against the package whatever the wire says.
+            retyped = any(before != after for before, after in types)
+            host.emit(rule, where, f"format `{old.format}` -> `{new.format}`", python,
+                      python_breaking=True if retyped else None)
         self.enum(old, new, where)
         self.bounds(old.bounds, new.bounds, where)
 

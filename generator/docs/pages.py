@@ -293,7 +293,10 @@ class Pages(Site):
             ("APITimeoutError", "yes", "The request timed out."),
             ("APIResponseValidationError", "no", "The answer did not fit the documented type."),
         ) + ((("IncompleteStreamError", "no", "The stream ended before its last event."),)
-             if op.stream is not None else ()):
+             if op.stream is not None else ()) + ((
+            ("DownloadNotReadyError", "no",
+             f"Raised before the download: `{op.url_from.field}` of the reply that gives the URL is null."),
+        ) if op.url_from is not None else ()):
             table.rows.append(["", code(name), "", _meaning(retried, meaning)])
         advice = (
             f"Answers with status {_RETRY_RULE}, connection errors and timeouts are retried "

@@ -309,10 +309,23 @@ class _ClientBase:
         headers = self._headers(
             req, options, stream=stream, retries_taken=retries_taken, content_type=content_type
         )
+        if req.url is None:
+            url = httpx.URL(str(self.base_url).rstrip("/") + req.path)
+            query = {**self._custom_query, **req.query, **(options.extra_query or {})}
+        else:
+            # A URL the API handed out: its own query is kept as it is (it may
+            # be signed), and the key goes only where the client was told to send it.
+            url = self.base_url.join(req.url)
+            query = dict(options.extra_query or {})
+            if _origin(url) != _origin(self.base_url):
+                for name in self._credential_headers(httpx.Headers(headers)):
+                    headers.pop(name, None)
+            else:
+                query = {**self._custom_query, **query}
         return http.build_request(
             req.method,
-            str(self.base_url).rstrip("/") + req.path,
-            params=_query({**self._custom_query, **req.query, **(options.extra_query or {})}),
+            # Merged here: httpx's ``params=`` would replace a handed-out URL's own query.
+            url.copy_merge_params(_query(query)),
             headers=headers,
             content=content,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
@@ -549,10 +562,16 @@ def _query(params: Mapping[str, object]) -> httpx.QueryParams:
         for item in value if isinstance(value, (list, tuple)) else (value,):
             if item is None or isinstance(item, (NotGiven, Omit)):
                 continue
-            pairs.append(
-                (name, ("true" if item else "false") if isinstance(item, bool) else str(item))
-            )
+            pairs.append((name, _query_text(item)))
     return httpx.QueryParams(pairs)
+
+
+def _query_text(item: object) -> str:
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, (datetime, date)):
+        return item.isoformat()  # ISO 8601, as in bodies; str() would put a space for the T
+    return str(item)
 
 
 def _body(

@@ -14,6 +14,7 @@ official SDK's name)::
      │    │    ├── APITimeoutError
      │    │    └── IncompleteStreamError   a stream ended before its terminal event
      │    └── APIResponseValidationError   the answer did not parse or fit the model
+     ├── DownloadNotReadyError           a download's URL is not set yet
      └── MissingAPIKeyError (also a ValueError): raised by the constructor
 
 ``IncompleteStreamError`` is a connection error because, seen from the client,
@@ -40,6 +41,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "DownloadNotReadyError",
     "IncompleteStreamError",
     "MissingAPIKeyError",
     "make_status_error",
@@ -49,6 +51,22 @@ __all__ = [
 
 class ClientError(Exception):
     """Root of every error this client raises (exported as ``<Client>Error``)."""
+
+
+class DownloadNotReadyError(ClientError):
+    """The reply that gives a download's URL has none yet (the field is null).
+
+    Raised before any download is attempted, e.g. by ``results()`` of a batch
+    that is still processing. ``field`` names the URL field, ``state`` is the
+    reply's state (when the spec names a state field) and ``source`` the whole
+    reply, so the caller can wait and ask again.
+    """
+
+    def __init__(self, message: str, *, field: str, state: object, source: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.state = state
+        self.source = source
 
 
 class APIError(ClientError):

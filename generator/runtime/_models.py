@@ -6,6 +6,9 @@ about:
 
 - unknown fields are kept (``extra="allow"``) and readable as attributes;
 - an enum annotated with ``OpenEnum`` also accepts values it does not list;
+- a date annotated with ``LenientDateTime`` parses ISO 8601 / RFC 3339 (with
+  ``Z``, ``+00:00`` or ``+0000``), then a few spellings servers and proxies
+  use (``+00``, an RFC 2822 date), and otherwise keeps the text as it came;
 - a union annotated with ``Discriminated`` dispatches on its tag without trial
   parsing, and a tag it does not know parses into the union's fallback model
   instead of failing.
@@ -29,8 +32,11 @@ UnknownContentBlock)``, or a ``str`` outside the ``Literal``).
 
 from __future__ import annotations
 
+import email.utils
+import re
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 import pydantic
@@ -41,6 +47,7 @@ from pydantic_core import core_schema
 __all__ = [
     "BaseModel",
     "Discriminated",
+    "LenientDateTime",
     "OpenEnum",
     "UnknownVariant",
     "plain_tag_schema",
@@ -127,6 +134,44 @@ class OpenEnum:
         return core_schema.union_schema(
             [handler(source), core_schema.str_schema()], mode="left_to_right"
         )
+
+
+class LenientDateTime:
+    """Marks a ``datetime`` of a response: parsed when it can be, kept as text when not.
+
+    A reply must not fail because a server spelled a date unusually, so the
+    odd spellings are tried in Python (only once pydantic-core's own ISO 8601
+    parser has refused the value) and anything else stays the ``str`` it was.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.union_schema(
+            [
+                handler(source),
+                core_schema.no_info_plain_validator_function(_odd_datetime),
+                core_schema.str_schema(),
+            ],
+            mode="left_to_right",
+        )
+
+
+# An ISO 8601 date-time whose offset is hours only (``+00``, ``-05``).
+_HOURS_OFFSET = re.compile(r"^(.*T[0-9:.]+)([+-][0-9]{2})$")
+
+
+def _odd_datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("not a date-time")
+    text = value.strip()
+    short = _HOURS_OFFSET.match(text)
+    if short:
+        return datetime.fromisoformat(f"{short.group(1)}{short.group(2)}:00")
+    try:
+        return email.utils.parsedate_to_datetime(text)  # "Fri, 18 Oct 2024 18:20:01 GMT"
+    except (TypeError, ValueError, IndexError):
+        raise ValueError("not a date-time") from None
 
 
 # eq=False keeps instances hashable by identity: typing hashes Annotated metadata.

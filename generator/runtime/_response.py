@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import (
@@ -58,6 +59,7 @@ __all__ = [
     "async_to_raw_response_wrapper",
     "header",
     "parse_body",
+    "parsed_responses",
     "raw_response_requested",
     "streamed_response_requested",
     "to_raw_response_wrapper",
@@ -382,6 +384,21 @@ class AsyncAPIResponse(_ResponseBase[_T]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+@contextmanager
+def parsed_responses() -> Iterator[None]:
+    """Inside it, calls return parsed values even under a raw or streamed wrapper.
+
+    A method that makes a call of its own first (a download that looks up its
+    URL) reads that reply itself; only its last request answers the wrapper.
+    """
+    raw, streamed = _RAW_RESPONSE.set(False), _STREAMED_RESPONSE.set(False)
+    try:
+        yield
+    finally:
+        _STREAMED_RESPONSE.reset(streamed)
+        _RAW_RESPONSE.reset(raw)
 
 
 def raw_response_requested() -> bool:

@@ -136,6 +136,11 @@ class APIRequest:
     ``fixed_headers`` are the constants the API asks for on this operation
     (``anthropic-version``); the client's ``default_headers`` override them.
     ``headers`` come from the call's own arguments and override both.
+
+    ``url``, when set, is where the request goes instead of ``path``: a URL the
+    API handed out (a download link), absolute or relative to the base URL. It
+    is used as given: ``query`` is not added to it (only ``extra_query``), and
+    on another origin than the base URL's the credentials are left out.
     """
 
     method: str
@@ -145,6 +150,7 @@ class APIRequest:
     json: Mapping[str, object] | None = None
     content_type: str = "application/json"
     fixed_headers: Mapping[str, str] = field(default_factory=dict)
+    url: str | None = None
 
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven] | None) -> dict[str, _V]:

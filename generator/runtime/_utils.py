@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from enum import Enum
 from typing import Mapping
 from urllib.parse import quote
 
+from ._errors import DownloadNotReadyError
 from ._types import NotGiven
 
-__all__ = ["format_path", "header_value"]
+__all__ = ["format_path", "header_value", "linked_url"]
 
 
 def format_path(template: str, values: Mapping[str, object]) -> str:
@@ -38,7 +41,32 @@ def header_value(value: object) -> str | NotGiven:
     return _text(value)
 
 
+def linked_url(source: object, field: str, state: str | None = None) -> str:
+    """The URL in ``source``'s ``field``; ``DownloadNotReadyError`` while it is unset.
+
+    ``state`` names a field of ``source`` quoted in the error (how far along
+    the thing the URL belongs to is), so the message says why there is no URL.
+    """
+    url = getattr(source, field, None)
+    if isinstance(url, str) and url:
+        return url
+    kind = type(source).__name__
+    status = getattr(source, state, None) if state else None
+    why = f" ({state}: {_text(status)})" if state else ""
+    raise DownloadNotReadyError(
+        f"`{field}` of the {kind} is null{why}: there is nothing to download;"
+        f" it is set once the download is ready (retrieve the {kind} again to see)",
+        field=field,
+        state=status,
+        source=source,
+    )
+
+
 def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)  # an enum member: its wire value
     return str(value)

@@ -9,12 +9,21 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "DownloadNotReadyError",
     "IncompleteStreamError",
     "MissingAPIKeyError",
 ]
 
 class ClientError(Exception):
     """Root of every error this client raises."""
+
+class DownloadNotReadyError(ClientError):
+    """The reply that gives a download's URL has none yet (the field is null)."""
+
+    field: str
+    state: object
+    source: object
+    def __init__(self, message: str, *, field: str, state: object, source: object) -> None: ...
 
 class APIError(ClientError):
     """Root of every error about an API call."""

@@ -66,6 +66,7 @@ class APIRequest:
     json: Mapping[str, object] | None
     content_type: str
     fixed_headers: Mapping[str, str]
+    url: str | None
     def __init__(
         self,
         method: str,
@@ -75,6 +76,7 @@ class APIRequest:
         json: Mapping[str, object] | None = None,
         content_type: str = "application/json",
         fixed_headers: Mapping[str, str] = ...,
+        url: str | None = None,
     ) -> None: ...
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven] | None) -> dict[str, _V]: ...

@@ -32,6 +32,7 @@ from generator.validate.refs import check_refs, check_unused
 from generator.validate.schemas import check_discriminators, check_nullable, check_required
 from generator.validate.structural import check_structure
 from generator.validate.text import short
+from generator.validate.url_from import check_url_from
 from generator.validate.walk import build_document
 from generator.validate.webhooks import check_webhooks
 
@@ -55,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
     check_extensions,
     check_generatable,
     check_paging,
+    check_url_from,
     check_unused,
     check_webhooks,
 )

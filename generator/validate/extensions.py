@@ -20,7 +20,7 @@ from generator.validate.text import did_you_mean, quoted
 
 __all__ = ["check_extensions"]
 
-_VARIANT_KEYS = ("resource", "method", "query", "parameters")
+_VARIANT_KEYS = ("resource", "method", "query", "parameters", "summary", "description")
 _STREAMING_KEYS = ("flag", "terminal-event", "error-event", "helper")
 _CODEGEN_KEYS = {
     "package": "module",
@@ -158,6 +158,9 @@ def _variants(doc: Document, op: Operation,
             yield _e("E220", doc, (*where, "method"), "`method` must be a Python name")
         elif isinstance(resource, str) and _is_dotted(resource) and isinstance(method, str):
             yield from _claim_method(doc, methods, (resource, method), where)
+        for key in ("summary", "description"):
+            if key in variant and not isinstance(variant[key], str):
+                yield _e("E220", doc, (*where, key), f"`{key}` must be text: the variant method's own {key}")
         query = variant.get("query", {})
         if not isinstance(query, dict) or not all(
             isinstance(v, (str, int, float, bool)) for v in query.values()

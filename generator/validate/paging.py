@@ -21,7 +21,7 @@ from generator.validate.document import Document, Operation
 from generator.validate.operations import parameters_of
 from generator.validate.text import did_you_mean
 
-__all__ = ["check_paging"]
+__all__ = ["check_paging", "success_json"]
 
 
 def check_paging(doc: Document) -> Iterator[Diagnostic]:
@@ -35,7 +35,7 @@ def _e(code: str, doc: Document, pointer: Pointer, message: str, hint: str | Non
     return Diagnostic(code, message, doc.at(pointer), hint=hint)
 
 
-def _success_json(doc: Document, op: Operation) -> tuple[Pointer, Any] | None:
+def success_json(doc: Document, op: Operation) -> tuple[Pointer, Any] | None:
     responses = op.node.get("responses")
     if not isinstance(responses, dict):
         return None
@@ -77,7 +77,7 @@ def _pagination(doc: Document, op: Operation) -> Iterator[Diagnostic]:
                      hint=f"for example `{key}: {{parameter: after_id, cursor: last_id}}`")
             return
     settings = pagination_settings(node)
-    body = _success_json(doc, op)
+    body = success_json(doc, op)
     if body is None:
         yield _e("E231", doc, pointer, "a paginated operation needs a JSON success response (the page)")
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import List, Optional
 
 from typing_extensions import assert_type
@@ -12,6 +13,7 @@ from anthropic_messages import (
     AsyncCursorPage,
     AsyncJSONLDecoder,
     AsyncPageRequest,
+    DownloadNotReadyError,
     JSONLDecoder,
     SyncCursorPage,
 )
@@ -109,10 +111,23 @@ def batches() -> None:
     assert_type(client.beta.messages.batches.retrieve("msgbatch_1"), BetaMessageBatch)
     assert_type(client.beta.messages.batches.cancel("msgbatch_1"), BetaMessageBatch)
     assert_type(client.beta.messages.batches.delete("msgbatch_1"), BetaDeletedMessageBatch)
+    # dates are datetimes, as in the official SDK
+    batch = client.messages.batches.retrieve("msgbatch_1")
+    assert_type(batch.created_at, datetime.datetime)
+    assert_type(batch.ended_at, Optional[datetime.datetime])
+    assert_type(client.beta.messages.batches.retrieve("msgbatch_1").expires_at, datetime.datetime)
+    age: datetime.timedelta = batch.expires_at - batch.created_at
+    assert age
+    batch.created_at.upper()  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
 
 def results() -> None:
-    lines = client.messages.batches.results("msgbatch_1")
+    try:
+        lines = client.messages.batches.results("msgbatch_1")
+    except DownloadNotReadyError as not_ready:
+        assert_type(not_ready.field, str)
+        assert_type(not_ready.state, object)
+        return
     assert_type(lines, JSONLDecoder[MessageBatchIndividualResponse])
     for line in lines:
         assert_type(line, MessageBatchIndividualResponse)

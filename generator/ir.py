@@ -329,6 +329,11 @@ class Operation:
     # A JSON Lines answer (``application/x-jsonl``): the type of one line.
     lines: TypeExpr | None = None
     lines_media: str | None = None
+    # A binary request body (``body_type`` is bytes): the media types the caller
+    # chooses from when there is more than one, or a wildcard (``image/*``).
+    body_media_choices: tuple[str, ...] = ()
+    # A binary download: the success response's media types, for ``Accept``.
+    download_media: str | None = None
 
 
 @dataclass(frozen=True)

@@ -276,7 +276,7 @@ def _resource_namespace(
 
 
 def _resource_module(path: tuple[str, ...]) -> str:
-    return "_".join(naming.snake_case(p) for p in path)
+    return naming.safe_identifier("_".join(naming.snake_case(p) for p in path))
 
 
 def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[OutputFile]:

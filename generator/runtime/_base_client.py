@@ -314,7 +314,9 @@ class _ClientBase:
         content: bytes | Iterator[bytes] | AsyncIterator[bytes] | None
         if isinstance(encoding, Upload):
             # A file goes out as it is read; its length, when known, saves chunked encoding.
-            content = encoding.acontent() if isinstance(http, httpx.AsyncClient) else encoding.content()
+            content = (
+                encoding.acontent() if isinstance(http, httpx.AsyncClient) else encoding.content()
+            )
             if encoding.length is not None:
                 headers["content-length"] = str(encoding.length)
         else:
@@ -581,7 +583,9 @@ def _body(
     if not isinstance(json_body, Mapping):
         # A JSON body that is not an object (an array, a string...): sent as it is.
         if extra:
-            raise TypeError("extra_body adds properties to an object; this request's body is not one")
+            raise TypeError(
+                "extra_body adds properties to an object; this request's body is not one"
+            )
         text = json.dumps(
             json_body, default=_jsonable, ensure_ascii=False, allow_nan=False, separators=(",", ":")
         )

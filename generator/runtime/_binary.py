@@ -42,7 +42,9 @@ __all__ = [
     "Upload",
 ]
 
-FileContent: TypeAlias = Union[bytes, bytearray, memoryview, "os.PathLike[str]", IO[bytes], Iterable[bytes]]
+FileContent: TypeAlias = Union[
+    bytes, bytearray, memoryview, "os.PathLike[str]", IO[bytes], Iterable[bytes]
+]
 """What a binary upload accepts: bytes, a path, a binary file, or chunks of bytes."""
 
 AsyncFileContent: TypeAlias = Union[FileContent, AsyncIterable[bytes]]

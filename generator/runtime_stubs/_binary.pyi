@@ -18,7 +18,9 @@ __all__ = [
     "Upload",
 ]
 
-FileContent: TypeAlias = Union[bytes, bytearray, memoryview, os.PathLike[str], IO[bytes], Iterable[bytes]]
+FileContent: TypeAlias = Union[
+    bytes, bytearray, memoryview, os.PathLike[str], IO[bytes], Iterable[bytes]
+]
 AsyncFileContent: TypeAlias = Union[FileContent, AsyncIterable[bytes]]
 CHUNK_SIZE: int
 

@@ -317,3 +317,20 @@ def test_async_download(files_client: ModuleType, mock_server: MockServer, tmp_p
     assert streamed == read == payload
     assert (tmp_path / "a.bin").read_bytes() == payload
     assert json.dumps(len(mock_server.requests)) == "3"
+
+
+def test_multipart_upload_sends_bytes_as_a_file_part(files: object, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.json(FILE_INFO, status=201))
+    files.documents.upload(file=b"%PDF-1.7\x00\xff", title="Q3 report")  # type: ignore[attr-defined]
+    request = mock_server.requests[0]
+    kind, _, boundary = request.headers["content-type"].partition("; boundary=")
+    assert kind == "multipart/form-data" and boundary
+    parts = request.body.split(b"--" + boundary.encode())[1:-1]
+    by_name = {}
+    for part in parts:
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = head.split(b'name="')[1].split(b'"')[0].decode()
+        by_name[name] = (head, value[:-2])  # each part ends in CRLF
+    assert by_name["file"][1] == b"%PDF-1.7\x00\xff"
+    assert b"filename=" in by_name["file"][0]
+    assert by_name["title"][1] == b"Q3 report"

@@ -62,7 +62,7 @@ class _ResponseBuilder(_SchemaBuilder):
             media = next((m for m in sorted(content) if is_json(m)), None)
             media = media or next(iter(sorted(content)), None)
             type_expr = None
-            if is_json(media):
+            if media is not None and is_json(media):
                 type_expr = self.type_of(
                     content[media].get("schema", {}), owner + "Response",
                     pointer + ("responses", status, "content", media, "schema"),

@@ -109,6 +109,7 @@ CODES: tuple[Code, ...] = (
     Code("E405", "stream-without-flag", "an event-stream response with no boolean body property to request it"),
     Code("E406", "non-object-body", "retired: a JSON request body that is not an object is now one `body` argument"),
     Code("E407", "alias-cycle", "a schema that refers to itself through lists, maps and unions only"),
+    Code("E413", "python-name-clash", "two schemas that would generate one Python class (`X` sent in requests is `XParam`)"),
     # Warnings.
     Code("W300", "unused-component", "a component nothing refers to"),
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),

@@ -473,3 +473,65 @@ def test_a_schema_that_contains_itself_through_no_object_is_refused(tmp_path: Pa
         "1 error, 0 warnings\n"
     )
     assert not out.exists()
+
+
+_PARAM_NAME_CLASH = """\
+openapi: 3.1.0
+info:
+  title: Param clash
+  version: "1"
+paths:
+  /a:
+    post:
+      operationId: do_a
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/Req"
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Foo"
+components:
+  schemas:
+    Foo:
+      type: object
+      properties:
+        x:
+          type: string
+    FooParam:
+      type: object
+      properties:
+        y:
+          type: integer
+    Req:
+      type: object
+      properties:
+        foo:
+          $ref: "#/components/schemas/Foo"
+        other:
+          $ref: "#/components/schemas/FooParam"
+"""
+
+
+def test_a_schema_named_like_another_schemas_request_form_is_refused(tmp_path: Path) -> None:
+    # `Foo` is sent and received, so its request form is `FooParam`: the schema
+    # already called that would shadow it, and `Req.foo` would take its shape.
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_PARAM_NAME_CLASH, encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(SpecError) as raised:
+        generate(spec, out, display_path="spec.yaml")
+    assert format_diagnostics(raised.value.diagnostics) == (
+        "spec.yaml:29:5: error[E413]: schemas `Foo` and `FooParam` would both generate the Python class "
+        "`FooParam`\n"
+        "  note: see also spec.yaml:24:5\n"
+        "  hint: a schema sent in requests is generated as `<Name>Param`: rename one of the two\n"
+        "1 error, 0 warnings\n"
+    )
+    assert not out.exists()

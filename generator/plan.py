@@ -417,20 +417,21 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         # A body that is not an object with properties (a list, a string, a
         # mapping, a file's bytes) is one argument, passed whole.
         description = _body_description(op) if upload else "The request body."
-        view = _param_view("body", op.body_type, op.body_required, writer, description)
+        name = free_name("body", binding)
+        view = _param_view(name, op.body_type, op.body_required, writer, description)
         if upload:
             view["annotation"] = _optional("FileContent", op.body_required)
             view["async_annotation"] = _optional("AsyncFileContent", op.body_required)
         params.append(view)
-        body_expr = "body if not isinstance(body, NotGiven) else None" if not op.body_required else "body"
+        body_expr = f"{name} if not isinstance({name}, NotGiven) else None" if not op.body_required else name
     if op.body_media_choices:
         choices = ", ".join(f"`{m}`" for m in op.body_media_choices)
         exact = not any("*" in m for m in op.body_media_choices)
         media_type = ir.LiteralOf(op.body_media_choices) if exact else ir.Primitive("str")
+        content_type = free_name("content_type", binding)
         params.append(_param_view(
-            "content_type", media_type, True, writer, f"The body's media type: {choices}."
+            content_type, media_type, True, writer, f"The body's media type: {choices}."
         ))
-        content_type = "content_type"
     query: list[tuple[str, str]] = [(k, literal(v)) for k, v in binding.fixed_query]
     fixed_headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
     headers: list[tuple[str, str]] = []
@@ -584,6 +585,14 @@ def _page_fields(pagination: ir.Pagination) -> list[tuple[str, str]]:
         for name, default in defaults.items()
         if getattr(pagination, name) != default
     ]
+
+
+def free_name(name: str, binding: ir.MethodBinding) -> str:
+    """``name``, or ``name_`` (``name__``...) when a parameter of the method has it already."""
+    taken = {p.py_name for p in binding.parameters}
+    while name in taken:
+        name += "_"
+    return name
 
 
 def is_upload(op: ir.Operation) -> bool:

@@ -334,3 +334,11 @@ def test_multipart_upload_sends_bytes_as_a_file_part(files: object, mock_server:
     assert by_name["file"][1] == b"%PDF-1.7\x00\xff"
     assert b"filename=" in by_name["file"][0]
     assert by_name["title"][1] == b"Q3 report"
+
+
+def test_body_argument_renamed_beside_a_parameter_named_body(tags: object, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply(status=204))
+    tags.items.add_notes("i", body="top", body_=["first", "second"])  # type: ignore[attr-defined]
+    request = mock_server.requests[0]
+    assert request.query == {"body": ["top"]}
+    assert request.json() == ["first", "second"]

@@ -10,7 +10,7 @@ from typing import Any
 from generator import fmt, ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
 from generator.docs.site import FIELD_HEAD, Site, call_name
-from generator.plan import OutputFile
+from generator.plan import OutputFile, free_name
 from generator.typemap import Side, literal, module_name, schema_names, type_refs
 
 __all__ = ["plan_docs"]
@@ -330,10 +330,10 @@ class Pages(Site):
         else:
             args += [f"{f.py_name}=..." for f in op.body_fields if f.required and f.name != flag]
             if not op.body_fields and op.body_type is not None and op.body_required:
-                args.append("body=...")
+                args.append(f"{free_name('body', binding)}=...")
             if op.body_media_choices:
                 media = op.body_media_choices[0]
-                args.append("content_type=" + ("..." if "*" in media else literal(media)))
+                args.append(f"{free_name('content_type', binding)}=" + ("..." if "*" in media else literal(media)))
         api = self.api
         if stream and op.stream is not None:
             args.append(f"{op.stream.flag_py_name}=True")

@@ -334,6 +334,8 @@ class Operation:
     body_media_choices: tuple[str, ...] = ()
     # A binary download: the success response's media types, for ``Accept``.
     download_media: str | None = None
+    # What the spec says of a body passed whole (``body_type`` without fields).
+    body_description: str = ""
 
 
 @dataclass(frozen=True)

@@ -416,7 +416,7 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     if not op.body_fields and op.body_type is not None:
         # A body that is not an object with properties (a list, a string, a
         # mapping, a file's bytes) is one argument, passed whole.
-        description = _body_description(op) if upload else "The request body."
+        description = _body_description(op) if upload else (op.body_description or "The request body.")
         name = free_name("body", binding)
         view = _param_view(name, op.body_type, op.body_required, writer, description)
         if upload:
@@ -604,8 +604,9 @@ def is_upload(op: ir.Operation) -> bool:
 
 def _body_description(op: ir.Operation) -> str:
     media = ", ".join(f"`{m}`" for m in op.body_media_choices) or f"`{op.body_media}`"
-    return (f"The {media} body: bytes, a path, a file opened in binary mode, or an iterable of "
-            "bytes; a path or a file is sent as it is read.")
+    how = (f"The {media} body: bytes, a path, a file opened in binary mode, or an iterable of "
+           "bytes; a path or a file is sent as it is read.")
+    return f"{op.body_description}\n\n{how}" if op.body_description else how
 
 
 def _optional(annotation: str, required: bool) -> str:

@@ -107,6 +107,7 @@ class _OperationBuilder(_ResponseBuilder):
             lines_media=lines_media,
             body_media_choices=choices,
             download_media=download,
+            body_description=self.body_description(raw, body_media) if body_type and not body_fields else "",
         )
         return replace(op, bindings=self.bindings(op, raw, pointer))
 
@@ -160,6 +161,14 @@ class _OperationBuilder(_ResponseBuilder):
             body_pointer if "x-request-body" in raw else pointer + ("requestBody",),
         )
         return (), body_type, required, media, ()
+
+    def body_description(self, raw: dict[str, Any], media: str | None) -> str:
+        """The request body's own description, or its schema's."""
+        body = self.resolve(raw.get("requestBody")) or {}
+        entry = (body.get("content") or {}).get(media) or {}
+        schema = self.resolve(entry.get("schema")) if isinstance(entry, dict) else None
+        own = schema.get("description") if isinstance(schema, dict) else None
+        return _text(body.get("description") or own)
 
     def request_examples(self, raw: dict[str, Any], media: str | None) -> tuple[ir.Example, ...]:
         if media is None:

@@ -30,8 +30,10 @@ SHARED_SPECS = ROOT.parent / "shared" / "specs"
 CORPUS = ROOT / "tests" / "corpus"
 CASE_NAMES = sorted(p.stem for p in CASES.glob("*.yaml"))
 # Codes no spec can provoke: reserved, retired (E406: non-object bodies are
-# generated), or a bug of ours.
-UNREACHABLE = {"E007", "E299", "E406"}
+# generated), or a bug of ours. E202 (a `$ref` to another file left unbundled)
+# only for a spec given as text alone (`loader.load_text`), whose other files
+# are not at hand.
+UNREACHABLE = {"E007", "E202", "E299", "E406"}
 _CODE = re.compile(r"(?:error|warning)\[([EW]\d{3})\]")
 
 

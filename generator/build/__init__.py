@@ -13,7 +13,6 @@ bindings), and here the whole document and schema usage.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from generator import ir, naming
@@ -21,6 +20,7 @@ from generator.build.operations import _OperationBuilder, _resource_tree
 from generator.diagnostics import Diagnostic, SpecError
 from generator.graph import schema_cycles, schema_refs, type_refs
 from generator.loader import Spec
+from generator.provenance import spec_digest
 from generator.typemap import schema_sides
 
 __all__ = ["build_api"]
@@ -72,7 +72,8 @@ class _Builder(_OperationBuilder):
             resources=_resource_tree(operations),
             errors=self.error_table(),
             spec_path=self.spec.path,
-            spec_sha256=hashlib.sha256(self.spec.raw).hexdigest(),
+            spec_sha256=spec_digest(self.spec.raw, ((rel, raw) for rel, _, raw in self.spec.parts)),
+            spec_files=tuple(rel for rel, _, _ in self.spec.parts),
         )
 
     def check_alias_cycles(self) -> None:

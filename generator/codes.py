@@ -118,9 +118,9 @@ CODES: tuple[Code, ...] = (
     Code("E401", "unsupported-keyword", "a schema keyword (`not`, `if`, `patternProperties`...) the generator cannot express"),
     Code("E402", "allof-not-object", "an `allOf` part that is not an object schema"),
     Code("E403", "unsupported-ref", "a `$ref` to something other than a local component"),
-    Code("E404", "unsupported-media-type", "a request body in a media type other than JSON or a form"),
+    Code("E404", "unsupported-media-type", "a structured request body in a media type other than JSON or a form (XML)"),
     Code("E405", "stream-without-flag", "an event-stream response with no boolean body property to request it"),
-    Code("E406", "non-object-body", "a request body that is not an object"),
+    Code("E406", "non-object-body", "retired: a JSON request body that is not an object is now one `body` argument"),
     Code("E407", "alias-cycle", "a schema that refers to itself through lists, maps and unions only"),
     Code("E413", "python-name-clash", "two schemas that would generate one Python class (`X` sent in requests is `XParam`)"),
     # Warnings.

@@ -345,6 +345,13 @@ class Operation:
     lines_media: str | None = None
     # Where the request goes instead of ``path``: a URL another reply hands out.
     url_from: UrlFrom | None = None
+    # A binary request body (``body_type`` is bytes): the media types the caller
+    # chooses from when there is more than one, or a wildcard (``image/*``).
+    body_media_choices: tuple[str, ...] = ()
+    # A binary download: the success response's media types, for ``Accept``.
+    download_media: str | None = None
+    # What the spec says of a body passed whole (``body_type`` without fields).
+    body_description: str = ""
 
 
 @dataclass(frozen=True)

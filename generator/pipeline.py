@@ -91,7 +91,7 @@ def load_api(
 
     shown = display_path or display_name(spec_path)
     spec = load_spec(spec_path, shown)
-    diagnostics = validate_spec(spec, strict=strict)
+    diagnostics = validate_spec(spec, strict=strict, build=False)
     if has_errors(diagnostics):
         raise SpecError(diagnostics)
     try:

@@ -28,6 +28,7 @@ __all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
 # Hand-written modules copied from generator/runtime into every package.
 RUNTIME_MODULES = (
     "_base_client.py",
+    "_binary.py",
     "_errors.py",
     "_jsonl.py",
     "_models.py",
@@ -269,6 +270,7 @@ _RESOURCE_NAMES = frozenset({
     "linked_url", "parsed_responses",
     "AsyncStream", "Stream", "StreamSpec", "AsyncMessageStreamManager", "MessageStreamManager",
     "BaseModel", "Discriminated", "OpenEnum", "UnknownVariant",
+    "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "BinarySpec", "FileContent",
 })
 
 
@@ -285,7 +287,7 @@ def _resource_namespace(
 
 
 def _resource_module(path: tuple[str, ...]) -> str:
-    return "_".join(naming.snake_case(p) for p in path)
+    return naming.safe_identifier("_".join(naming.snake_case(p) for p in path))
 
 
 def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[OutputFile]:
@@ -328,6 +330,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
             typing |= {"Literal", "overload"}
         if any(m["cast"] for m in methods):
             typing.add("cast")
+        if any(m["result_type"] and m["result_type"][1].startswith("Annotated[") for m in methods):
+            typing.add("Annotated")
         runtime: dict[str, set[str]] = {
             "_resource": {"AsyncAPIResource", "SyncAPIResource"},
             "_response": {"async_to_raw_response_wrapper", "async_to_streamed_response_wrapper",
@@ -351,6 +355,13 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
                                       "SyncCursorPage", "async_page", "sync_page"}
         if any(m["lines"] for m in methods):
             runtime["_jsonl"] = {"AsyncJSONLDecoder", "JSONLDecoder", "LineSpec"}
+        binary = set()
+        if any(m["upload"] for m in methods):
+            binary |= {"AsyncFileContent", "FileContent"}
+        if any(m["download"] for m in methods):
+            binary |= {"AsyncBinaryResponse", "BinaryResponse", "BinarySpec"}
+        if binary:
+            runtime["_binary"] = binary
         if stream_ops:
             runtime["_streaming"] = {"AsyncStream", "Stream", "StreamSpec"}
             if any(m["stream"] and m["stream"]["helper"] for m in methods):
@@ -444,10 +455,27 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         params.append(_param_view(f.py_name, f.type, f.required, writer, f.description))
         body.append((f.name, f.py_name))
     body_expr = None
+    upload = is_upload(op)
+    content_type = literal(op.body_media) if op.body_media not in (None, "application/json") else None
     if not op.body_fields and op.body_type is not None:
-        # A body with no declared properties is passed whole, as a mapping.
-        params.append(_param_view("body", op.body_type, op.body_required, writer, "The request body."))
-        body_expr = "body if not isinstance(body, NotGiven) else None" if not op.body_required else "body"
+        # A body that is not an object with properties (a list, a string, a
+        # mapping, a file's bytes) is one argument, passed whole.
+        description = _body_description(op) if upload else (op.body_description or "The request body.")
+        name = free_name("body", binding)
+        view = _param_view(name, op.body_type, op.body_required, writer, description)
+        if upload:
+            view["annotation"] = _optional("FileContent", op.body_required)
+            view["async_annotation"] = _optional("AsyncFileContent", op.body_required)
+        params.append(view)
+        body_expr = f"{name} if not isinstance({name}, NotGiven) else None" if not op.body_required else name
+    if op.body_media_choices:
+        choices = ", ".join(f"`{m}`" for m in op.body_media_choices)
+        exact = not any("*" in m for m in op.body_media_choices)
+        media_type = ir.LiteralOf(op.body_media_choices) if exact else ir.Primitive("str")
+        content_type = free_name("content_type", binding)
+        params.append(_param_view(
+            content_type, media_type, True, writer, f"The body's media type: {choices}."
+        ))
     query: list[tuple[str, str]] = [(k, literal(v)) for k, v in binding.fixed_query]
     fixed_headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
     headers: list[tuple[str, str]] = []
@@ -476,6 +504,8 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         path_expr = literal(op.path)
     if op.lines is not None:
         headers.append(("accept", literal(op.lines_media or "application/x-jsonl")))
+    if op.download_media is not None:
+        headers.append(("accept", literal(op.download_media)))
     result = results.render(op.result) if op.result is not None else "None"
     # A model class parses and types itself; anything else (None, a primitive, a
     # union, an alias) is parsed through a module-level constant, and the call's
@@ -486,6 +516,10 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     result_type = None if plain else (
         f"_{binding.name.upper()}_RESULT", result if op.result is not None else "type(None)"
     )
+    if result_type is not None and op.result in (ir.Primitive("str"), ir.Primitive("bytes")):
+        # Plain ``str`` (``bytes``) asks the client for the body's text (bytes);
+        # this body is a JSON string, to be decoded.
+        result_type = (result_type[0], f'Annotated[{result}, "JSON"]')
     page = lines = None
     async_result = result
     if op.pagination is not None:
@@ -497,8 +531,10 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         item = results.render(op.lines)
         lines = {"item": item, "spec": f"_{binding.name.upper()}_LINES"}
         result, async_result, result_type = f"JSONLDecoder[{item}]", f"AsyncJSONLDecoder[{item}]", None
+    elif op.download_media is not None:
+        result, async_result, result_type = "BinaryResponse", "AsyncBinaryResponse", None
     cast_to = result if result_type is None else result_type[0]
-    if lines is not None:
+    if lines is not None or op.download_media is not None:
         cast_to = "object"
     doc_lines = [op.summary or f"{op.method.upper()} {op.path}"]
     if op.description and op.description != op.summary:
@@ -521,7 +557,9 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "body": body,
         "has_body": bool(op.body_fields),
         "body_expr": body_expr,
-        "content_type": op.body_media if op.body_media not in (None, "application/json") else None,
+        "upload": upload,
+        "download": op.download_media is not None,
+        "content_type": content_type,
         "result": result,
         "async_result": async_result,
         # What an async raw response's parse() gives (the page, not its request).
@@ -529,7 +567,7 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "page": page,
         "lines": lines,
         "cast_to": cast_to,
-        "cast": result_type is not None or lines is not None,
+        "cast": result_type is not None or lines is not None or op.download_media is not None,
         "result_type": result_type,
         "doc": docstring("\n".join(doc_lines), "        "),
         "stream": None,
@@ -593,6 +631,32 @@ def _page_fields(pagination: ir.Pagination) -> list[tuple[str, str]]:
     ]
 
 
+def free_name(name: str, binding: ir.MethodBinding) -> str:
+    """``name``, or ``name_`` (``name__``...) when a parameter of the method has it already."""
+    taken = {p.py_name for p in binding.parameters}
+    while name in taken:
+        name += "_"
+    return name
+
+
+def is_upload(op: ir.Operation) -> bool:
+    """Whether the operation's body is a file's bytes rather than JSON or a form."""
+    return op.body_type == ir.Primitive("bytes") and not op.body_fields and op.body_media not in (
+        None, "application/json", "application/x-www-form-urlencoded", "multipart/form-data"
+    )
+
+
+def _body_description(op: ir.Operation) -> str:
+    media = ", ".join(f"`{m}`" for m in op.body_media_choices) or f"`{op.body_media}`"
+    how = (f"The {media} body: bytes, a path, a file opened in binary mode, or an iterable of "
+           "bytes; a path or a file is sent as it is read.")
+    return f"{op.body_description}\n\n{how}" if op.body_description else how
+
+
+def _optional(annotation: str, required: bool) -> str:
+    return annotation if required else f"Union[{annotation}, NotGiven]"
+
+
 def _param_view(py_name: str, type_expr: ir.TypeExpr, required: bool, writer: TypeWriter,
                 description: str) -> dict[str, Any]:
     annotation = writer.render(type_expr)
@@ -601,6 +665,7 @@ def _param_view(py_name: str, type_expr: ir.TypeExpr, required: bool, writer: Ty
     return {
         "py_name": py_name,
         "annotation": annotation,
+        "async_annotation": annotation,
         "default": None if required else "NOT_GIVEN",
         "description": description,
         "positional": False,
@@ -720,6 +785,7 @@ def _package_init(api: ir.Api) -> OutputFile:
         "Omit", "Stream", "UnknownVariant", "__version__", "not_given", "omit", "types",
         "AsyncCursorPage", "AsyncJSONLDecoder", "AsyncPageRequest", "JSONLDecodeError",
         "JSONLDecoder", "SyncCursorPage",
+        "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "FileContent",
     ]
     doc = api.description.split("\n\n")[0] if api.description else f"A typed client for {api.title}."
     return OutputFile(f"{api.package}/__init__.py", "package_init.py.jinja", {

@@ -63,6 +63,7 @@ RUNTIME_STUBS_DIR = Path(__file__).resolve().parent / "runtime_stubs"
 # Stubs of the hand-written runtime modules that the public surface reaches.
 RUNTIME_STUBS = (
     "_base_client.pyi",
+    "_binary.pyi",
     "_errors.pyi",
     "_jsonl.pyi",
     "_models.pyi",
@@ -195,6 +196,7 @@ _RESOURCE_NAMES = frozenset({
     "AsyncAPIResource", "SyncAPIResource", "APIResponse", "AsyncAPIResponse",
     "Body", "Headers", "NotGiven", "Query", "Timeout", "AsyncStream", "Stream",
     "AsyncMessageStreamManager", "MessageStreamManager",
+    "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "BinarySpec", "FileContent",
 })
 
 
@@ -226,6 +228,12 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
             runtime.append(("_pagination", ["AsyncCursorPage", "AsyncPageRequest", "SyncCursorPage"]))
         if any(m["lines"] for m in methods):
             runtime.append(("_jsonl", ["AsyncJSONLDecoder", "JSONLDecoder"]))
+        binary = sorted(
+            ({"AsyncFileContent", "FileContent"} if any(m["upload"] for m in methods) else set())
+            | ({"AsyncBinaryResponse", "BinaryResponse"} if any(m["download"] for m in methods) else set())
+        )
+        if binary:
+            runtime.append(("_binary", binary))
         if helpers:
             runtime.append(("_message_stream", ["AsyncMessageStreamManager", "MessageStreamManager"]))
         name = resource.class_name
@@ -289,6 +297,8 @@ _EXPORTED_FROM = {
     "AsyncJSONLDecoder": "_jsonl", "JSONLDecodeError": "_jsonl", "JSONLDecoder": "_jsonl",
     "AsyncCursorPage": "_pagination", "AsyncPageRequest": "_pagination",
     "SyncCursorPage": "_pagination",
+    "AsyncBinaryResponse": "_binary", "AsyncFileContent": "_binary", "BinaryResponse": "_binary",
+    "FileContent": "_binary",
 }
 
 

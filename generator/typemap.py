@@ -100,7 +100,8 @@ def schema_sides(schema: ir.Schema) -> list[tuple[Side, str]]:
 
 
 def module_name(py_name: str) -> str:
-    return naming.snake_case(py_name)
+    # A schema `From` is the module `from_.py`: `from .from import From` is a syntax error.
+    return naming.safe_identifier(naming.snake_case(py_name))
 
 
 def taken_names(schemas: Mapping[str, ir.Schema]) -> frozenset[str]:

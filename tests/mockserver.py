@@ -252,8 +252,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         owner = self.server.owner
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
+        if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+            body = self._read_chunked()
+        else:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
         url = urlsplit(self.path)
         recorded = RecordedRequest(
             method=self.command,
@@ -270,6 +273,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(reply, owner)
         except OSError:  # the client went away first, which some tests intend
             self.close_connection = True
+
+    def _read_chunked(self) -> bytes:
+        # A streamed upload (an iterator of bytes) arrives in chunks of any size.
+        parts = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            parts.append(self.rfile.read(size))
+            self.rfile.readline()
 
     def _send(self, reply: Reply, owner: MockServer) -> None:
         self.send_response(reply.status)

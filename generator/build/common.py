@@ -13,8 +13,6 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 _SCHEMA_PREFIX = "#/components/schemas/"
 _JSON_TYPES = ("application/json",)
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-# Keywords that change what a schema accepts and that the generator cannot express.
-_UNSUPPORTED = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
 _PRIMITIVES: dict[str, ir.TypeExpr] = {
     "string": ir.Primitive("str"),
     "integer": ir.Primitive("int"),

@@ -9,12 +9,11 @@ from generator import ir, naming, paging
 from generator.build.common import (
     _FORMS,
     _HTTP_METHODS,
-    _JSON_TYPES,
     _constraints,
     _is_object,
     _text,
 )
-from generator.build.responses import _ResponseBuilder
+from generator.build.responses import _ResponseBuilder, is_json
 from generator.loader import Pointer
 from generator.url_from import url_from
 from generator.validate.operations import body_argument_name
@@ -73,15 +72,18 @@ class _OperationBuilder(_ResponseBuilder):
             (p.name, str(p.fixed)) for p in params if p.fixed is not ir.MISSING
         )
         params = tuple(p for p in params if p.fixed is ir.MISSING)
-        body_fields, body_type, body_required, body_media = self.request_body(raw, pointer, owner)
+        body_fields, body_type, body_required, body_media, choices = self.request_body(raw, pointer, owner)
         params, body_fields = _argument_names(params, body_fields)
         responses = tuple(self.responses(raw, pointer, owner))
         result = next(
-            (r.type for r in responses if r.status.startswith("2") and r.content_type in _JSON_TYPES),
+            (r.type for r in responses if r.status.startswith("2") and is_json(r.content_type)),
             None,
         )
         stream = self.stream_info(raw, pointer, body_fields, owner)
         lines, lines_media = paging.jsonl_lines(raw, self.resolve, self.type_of, pointer, owner)
+        download = None
+        if result is None and stream is None and lines is None:
+            download = self.download_media(raw)
         op = ir.Operation(
             operation_id=op_id,
             method=method,
@@ -105,26 +107,44 @@ class _OperationBuilder(_ResponseBuilder):
             lines=lines,
             lines_media=lines_media,
             url_from=url_from(raw.get("x-url-from")),
+            body_media_choices=choices,
+            download_media=download,
+            body_description=self.body_description(raw, body_media) if body_type and not body_fields else "",
         )
         return replace(op, bindings=self.bindings(op, raw, pointer))
 
     def request_body(
         self, raw: dict[str, Any], pointer: Pointer, owner: str
-    ) -> tuple[tuple[ir.Field, ...], ir.TypeExpr | None, bool, str | None]:
+    ) -> tuple[tuple[ir.Field, ...], ir.TypeExpr | None, bool, str | None, tuple[str, ...]]:
+        """The body's fields (an object's), its type, whether required, its media type and choices.
+
+        A JSON body that is not an object (an array, a string, a union...) is
+        one ``body`` argument of its type; a binary body (``image/png``,
+        ``application/octet-stream``...) is one ``body`` argument of bytes, a
+        file or an iterator of bytes, with ``choices`` when the caller picks
+        the content type.
+        """
         if "requestBody" not in raw:
-            return (), None, False, None
+            return (), None, False, None, ()
         body = self.resolve(raw["requestBody"])
         content = body.get("content", {}) or {}
-        media = next((m for m in content if m in _JSON_TYPES or m.endswith("+json")), None)
+        required = bool(body.get("required", False))
+        media = next((m for m in content if is_json(m)), None)
         media = media or next((m for m in _FORMS if m in content), None)
         if media is None:
-            types = ", ".join(sorted(content)) or "none"
-            self.problem(
-                "E404", pointer + ("requestBody", "content"),
-                f"request bodies of type {types} are not supported yet",
-                hint="the generator sends JSON, form and multipart request bodies only",
-            )
-            return (), None, False, None
+            binary = [m for m in content if self.is_binary(m, content[m])]
+            if not binary:
+                types = ", ".join(sorted(content)) or "none"
+                self.problem(
+                    "E404", pointer + ("requestBody", "content"),
+                    f"request bodies of type {types} are not supported yet",
+                    hint="the generator sends JSON, forms, multipart and binary (string or "
+                    "schema-less) bodies",
+                )
+                return (), None, False, None, ()
+            binary.sort()
+            single = len(binary) == 1 and "*" not in binary[0]
+            return (), ir.Primitive("bytes"), required, binary[0], () if single else tuple(binary)
         schema = content[media].get("schema", {})
         body_pointer = pointer + ("requestBody", "content", media, "schema")
         if "x-request-body" in raw:
@@ -133,26 +153,24 @@ class _OperationBuilder(_ResponseBuilder):
             schema = raw["x-request-body"]
             body_pointer = pointer + ("x-request-body",)
         resolved = self.resolve(schema)
-        required = bool(body.get("required", False))
         if isinstance(resolved, dict) and _is_object(resolved) and resolved.get("properties"):
             merged = self.merge_all_of(resolved, pointer)
             type_expr = self.type_of(schema, owner + "Params", body_pointer)
             fields = self.fields(merged, owner + "Params", body_pointer)
-            return fields, type_expr, required, media
+            return fields, type_expr, required, media, ()
         body_type = self.type_of(
             schema, owner + "Body",
             body_pointer if "x-request-body" in raw else pointer + ("requestBody",),
         )
-        is_object = isinstance(body_type, ir.Ref) and isinstance(
-            self.named.get(body_type.name), ir.ObjectSchema
-        )
-        if not (is_object or isinstance(body_type, (ir.MapOf, ir.Any_))):
-            self.problem(
-                "E406", pointer + ("requestBody", "content", media, "schema"),
-                "request bodies that are not objects are not supported yet",
-                hint="wrap the value in an object with one property",
-            )
-        return (), body_type, required, media
+        return (), body_type, required, media, ()
+
+    def body_description(self, raw: dict[str, Any], media: str | None) -> str:
+        """The request body's own description, or its schema's."""
+        body = self.resolve(raw.get("requestBody")) or {}
+        entry = (body.get("content") or {}).get(media) or {}
+        schema = self.resolve(entry.get("schema")) if isinstance(entry, dict) else None
+        own = schema.get("description") if isinstance(schema, dict) else None
+        return _text(body.get("description") or own)
 
     def request_examples(self, raw: dict[str, Any], media: str | None) -> tuple[ir.Example, ...]:
         if media is None:

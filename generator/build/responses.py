@@ -5,9 +5,24 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from generator import ir
-from generator.build.common import _HTTP_METHODS, _JSON_TYPES, _text
+from generator.build.common import _FORMS, _HTTP_METHODS, _JSON_TYPES, _text
 from generator.build.schemas import _SchemaBuilder
 from generator.loader import Pointer
+from generator.paging import JSONL_MEDIA
+
+# Media types that are not a file of bytes: read by their own paths, or structured.
+_NOT_BINARY = frozenset({"text/event-stream", *JSONL_MEDIA, *_FORMS})
+# Keywords of a structured (object or array) schema.
+_STRUCTURED = ("properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties")
+
+
+def is_json(media: str | None) -> bool:
+    """``application/json`` and its structured-suffix kin (``application/problem+json``)."""
+    if media is None:
+        return False
+    base = media.split(";")[0].strip().lower()
+    return base in _JSON_TYPES or base.endswith("+json")
+
 
 _DEFAULT_ERROR_NAMES = {
     400: "BadRequestError",
@@ -44,10 +59,10 @@ class _ResponseBuilder(_SchemaBuilder):
         for status in sorted(raw.get("responses", {}) or {}):
             response = self.resolve(raw["responses"][status])
             content = response.get("content") or {}
-            media = next((m for m in sorted(content) if m in _JSON_TYPES), None)
+            media = next((m for m in sorted(content) if is_json(m)), None)
             media = media or next(iter(sorted(content)), None)
             type_expr = None
-            if media in _JSON_TYPES:
+            if media is not None and is_json(media):
                 type_expr = self.type_of(
                     content[media].get("schema", {}), owner + "Response",
                     pointer + ("responses", status, "content", media, "schema"),
@@ -62,6 +77,29 @@ class _ResponseBuilder(_SchemaBuilder):
                     e for m in content for e in self.examples(m, content[m])
                 ),
             )
+
+    def is_binary(self, media: str, entry: Any) -> bool:
+        """Whether a body of ``media`` is bytes: no schema, or a string one (``format: binary``)."""
+        if is_json(media) or media in _NOT_BINARY:
+            return False
+        schema = self.resolve(entry.get("schema")) if isinstance(entry, dict) else None
+        return not schema or (isinstance(schema, dict) and schema.get("type") in ("string", None)
+                              and not any(k in schema for k in _STRUCTURED))
+
+    def download_media(self, raw: dict[str, Any]) -> str | None:
+        """The ``Accept`` of an operation whose success is a binary body (a file, an image).
+
+        Anything a 2xx response sends that is not JSON, an event stream or JSON
+        Lines is handed to the caller as bytes, never parsed, so no media type
+        is refused here.
+        """
+        found: set[str] = set()
+        for status, response in (raw.get("responses") or {}).items():
+            if not str(status).startswith("2"):
+                continue
+            content = self.resolve(response).get("content") or {}
+            found.update(m for m in content if not is_json(m) and m not in _NOT_BINARY)
+        return ", ".join(sorted(found)) if found else None
 
     def stream_info(
         self, raw: dict[str, Any], pointer: Pointer, body: tuple[ir.Field, ...], owner: str

@@ -6,9 +6,9 @@ from typing import Any
 
 from generator import ir, naming
 from generator.build.common import (
+    _ANNOTATIONS,
     _PRIMITIVES,
     _SCHEMA_PREFIX,
-    _UNSUPPORTED,
     _Base,
     _annotation_only,
     _constraints,
@@ -21,6 +21,7 @@ from generator.build.common import (
     _unescape,
 )
 from generator.loader import Pointer
+from generator.validate.generatable import UNSUPPORTED_KEYWORDS
 
 
 class _SchemaBuilder(_Base):
@@ -66,7 +67,7 @@ class _SchemaBuilder(_Base):
         return ir.AliasSchema(name, class_name, target, description, location=location)
 
     def check_supported(self, raw: dict[str, Any], pointer: Pointer) -> None:
-        for key in _UNSUPPORTED:
+        for key in UNSUPPORTED_KEYWORDS:
             if key in raw:
                 self.problem(
                     "E401", pointer + (key,), f"the `{key}` keyword is not supported by the generator yet",
@@ -85,7 +86,7 @@ class _SchemaBuilder(_Base):
             if not isinstance(part, dict) or _annotation_only(part):
                 continue
             part = self.merge_all_of(part, pointer + ("allOf", index))
-            if not _is_object(part):
+            if not (_is_object(part) or _object_fragment(part)):
                 self.problem(
                     "E402", pointer + ("allOf", index),
                     "an `allOf` part that is not an object cannot be merged",
@@ -277,4 +278,16 @@ def _part_description(schema: Any) -> Any:
     return next(
         (p["description"] for p in schema.get("allOf") or [] if _annotation_only(p) and "description" in p),
         None,
+    )
+
+
+# What an untyped ``allOf`` part may say and still be read as part of the object:
+# `allOf: [{required: [a]}, {properties: {...}}]` splits one object in two.
+_OBJECT_KEYWORDS = frozenset({"required", "properties", "additionalProperties",
+                              "minProperties", "maxProperties"})
+
+
+def _object_fragment(part: dict[str, Any]) -> bool:
+    return "type" not in part and any(k in _OBJECT_KEYWORDS for k in part) and all(
+        k in _OBJECT_KEYWORDS or k in _ANNOTATIONS or str(k).startswith("x-") for k in part
     )

@@ -10,7 +10,7 @@ from typing import Any
 from generator import fmt, ir
 from generator.docs.markdown import Table, cell, code, fenced, first_paragraph, heading, inline, prose
 from generator.docs.site import FIELD_HEAD, Site, call_name
-from generator.plan import OutputFile
+from generator.plan import OutputFile, free_name
 from generator.typemap import Side, literal, module_name, schema_names, type_refs
 
 __all__ = ["plan_docs"]
@@ -179,6 +179,10 @@ class Pages(Site):
             returns = (f"{code(f'JSONLDecoder[{item}]')} ({code(f'AsyncJSONLDecoder[{item}]')} when async):"
                        f" the {code(op.lines_media or 'application/x-jsonl')} download, one {code(item)} a line,"
                        " read as it arrives")
+        elif op.download_media is not None:
+            returns = (f"{code('BinaryResponse')} ({code('AsyncBinaryResponse')} when async): the"
+                       f" {code(op.download_media)} download, read as it arrives"
+                       f" ({code('read()')}, {code('iter_bytes()')}, {code('write_to_file(path)')})")
         if op.stream is not None:
             event = self.spell(op.stream.event_type, "model")
             returns += (f"; with {code(op.stream.flag_py_name + '=True')}: {code(f'Stream[{event}]')}"
@@ -329,7 +333,10 @@ class Pages(Site):
         else:
             args += [f"{f.py_name}=..." for f in op.body_fields if f.required and f.name != flag]
             if not op.body_fields and op.body_type is not None and op.body_required:
-                args.append("body=...")
+                args.append(f"{free_name('body', binding)}=...")
+            if op.body_media_choices:
+                media = op.body_media_choices[0]
+                args.append(f"{free_name('content_type', binding)}=" + ("..." if "*" in media else literal(media)))
         api = self.api
         if stream and op.stream is not None:
             args.append(f"{op.stream.flag_py_name}=True")
@@ -341,6 +348,8 @@ class Pages(Site):
         elif op.lines is not None:
             item = module_name(self.spell(op.lines, "model"))
             body = f"{_call('lines = ', binding, args)}\nfor {item} in lines:\n    print({item})\n"
+        elif op.download_media is not None:
+            body = f"{_call('download = ', binding, args)}\ndownload.write_to_file(\"download.bin\")\n"
         elif op.result is None:
             body = f"{_call('', binding, args)}\n"
         else:

@@ -56,6 +56,7 @@ from types import TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
+    AsyncIterator,
     Awaitable,
     Callable,
     ClassVar,
@@ -71,6 +72,7 @@ from urllib.parse import urlencode
 import httpx
 from typing_extensions import Self, TypeGuard
 
+from ._binary import AsyncBinaryResponse, BinaryResponse, BinarySpec, Upload
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -300,12 +302,12 @@ class _ClientBase:
         req: APIRequest,
         options: RequestOptions,
         *,
-        encoded: tuple[bytes | None, str],
+        encoded: tuple[bytes | Upload | None, str],
         stream: bool,
         retries_taken: int,
     ) -> httpx.Request:
         timeout = options.timeout if is_given(options.timeout) else self.timeout
-        content, content_type = encoded
+        encoding, content_type = encoded
         headers = self._headers(
             req, options, stream=stream, retries_taken=retries_taken, content_type=content_type
         )
@@ -322,6 +324,16 @@ class _ClientBase:
                     headers.pop(name, None)
             else:
                 query = {**self._custom_query, **query}
+        content: bytes | Iterator[bytes] | AsyncIterator[bytes] | None
+        if isinstance(encoding, Upload):
+            # A file goes out as it is read; its length, when known, saves chunked encoding.
+            content = (
+                encoding.acontent() if isinstance(http, httpx.AsyncClient) else encoding.content()
+            )
+            if encoding.length is not None:
+                headers["content-length"] = str(encoding.length)
+        else:
+            content = encoding
         return http.build_request(
             req.method,
             # Merged here: httpx's ``params=`` would replace a handed-out URL's own query.
@@ -575,13 +587,28 @@ def _query_text(item: object) -> str:
 
 
 def _body(
-    json_body: Mapping[str, object] | None,
+    json_body: object,
     extra: Mapping[str, object] | None,
     content_type: str = "application/json",
-) -> tuple[bytes | None, str]:
+    upload: object = None,
+) -> tuple[bytes | Upload | None, str]:
     """The encoded body and the content type that says how it was encoded."""
+    if upload is not None:
+        if extra:
+            raise TypeError("extra_body adds JSON properties; this request's body is binary")
+        return Upload(upload), content_type
     if json_body is None and not extra:
         return None, content_type
+    if not isinstance(json_body, Mapping):
+        # A JSON body that is not an object (an array, a string...): sent as it is.
+        if extra:
+            raise TypeError(
+                "extra_body adds properties to an object; this request's body is not one"
+            )
+        text = json.dumps(
+            json_body, default=_jsonable, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+        return text.encode("utf-8"), content_type
     merged = {**(json_body or {}), **(extra or {})}
     data = {key: value for key, value in merged.items() if not isinstance(value, NotGiven)}
     if content_type == FORM_CONTENT_TYPE:
@@ -970,7 +997,9 @@ class SyncAPIClient(_ClientBase):
         max_retries = self._max_retries(options)
         # Encoded once: an argument may be a one-shot iterable, and every
         # retry must send the same bytes.
-        encoded = _body(req.json, options.extra_body, req.content_type)
+        encoded = _body(req.json, options.extra_body, req.content_type, req.content)
+        if isinstance(encoded[0], Upload) and not encoded[0].replayable:
+            max_retries = 0  # a one-shot iterable of bytes cannot be sent again
         retries_taken = 0
         while True:
             request = self._build(
@@ -1040,7 +1069,9 @@ class SyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> Stream[Any] | JSONLDecoder[Any]:
+        def make() -> Stream[Any] | JSONLDecoder[Any] | BinaryResponse:
+            if isinstance(spec, BinarySpec):
+                return BinaryResponse(response)
             if isinstance(spec, LineSpec):
                 return JSONLDecoder(response, spec)
             made: Stream[Any] = Stream(
@@ -1290,7 +1321,9 @@ class AsyncAPIClient(_ClientBase):
         max_retries = self._max_retries(options)
         # Encoded once: an argument may be a one-shot iterable, and every
         # retry must send the same bytes.
-        encoded = _body(req.json, options.extra_body, req.content_type)
+        encoded = _body(req.json, options.extra_body, req.content_type, req.content)
+        if isinstance(encoded[0], Upload) and not encoded[0].replayable:
+            max_retries = 0  # a one-shot iterable of bytes cannot be sent again
         retries_taken = 0
         while True:
             request = self._build(
@@ -1361,7 +1394,9 @@ class AsyncAPIClient(_ClientBase):
     ) -> Any:
         config = self._config
 
-        def make() -> AsyncStream[Any] | AsyncJSONLDecoder[Any]:
+        def make() -> AsyncStream[Any] | AsyncJSONLDecoder[Any] | AsyncBinaryResponse:
+            if isinstance(spec, BinarySpec):
+                return AsyncBinaryResponse(response)
             if isinstance(spec, LineSpec):
                 return AsyncJSONLDecoder(response, spec)
             made: AsyncStream[Any] = AsyncStream(

@@ -129,7 +129,8 @@ class APIRequest:
     """One API call as the generated method describes it, before client defaults.
 
     ``path`` starts with ``/`` and is joined to the client's base URL (which may
-    itself carry a path prefix). ``json`` is the body, or ``None`` for no body;
+    itself carry a path prefix). ``json`` is the body (an object, or any other
+    JSON value), or ``None`` for no body;
     ``content_type`` says how it goes on the wire (JSON, or a form whose nested
     objects and lists are spelled ``a[b]=1`` and ``a[0]=1``).
 
@@ -147,10 +148,12 @@ class APIRequest:
     path: str
     query: Mapping[str, object] = field(default_factory=dict)
     headers: Headers = field(default_factory=dict)
-    json: Mapping[str, object] | None = None
+    json: object = None
     content_type: str = "application/json"
     fixed_headers: Mapping[str, str] = field(default_factory=dict)
     url: str | None = None
+    # A binary body (``_binary.FileContent``), sent as it is instead of ``json``.
+    content: object = None
 
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven] | None) -> dict[str, _V]:

@@ -63,20 +63,22 @@ class APIRequest:
     path: str
     query: Mapping[str, object]
     headers: Headers
-    json: Mapping[str, object] | None
+    json: object
     content_type: str
     fixed_headers: Mapping[str, str]
     url: str | None
+    content: object
     def __init__(
         self,
         method: str,
         path: str,
         query: Mapping[str, object] = ...,
         headers: Headers = ...,
-        json: Mapping[str, object] | None = None,
+        json: object = None,
         content_type: str = "application/json",
         fixed_headers: Mapping[str, str] = ...,
         url: str | None = None,
+        content: object = None,
     ) -> None: ...
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven] | None) -> dict[str, _V]: ...

@@ -19,7 +19,7 @@ from generator.loader import Spec, load_spec
 from generator.validate.document import Document
 from generator.validate.examples import check_examples
 from generator.validate.extensions import check_extensions
-from generator.validate.generatable import check_generatable
+from generator.validate.generatable import check_buildable, check_generatable
 from generator.validate.keywords import check_unknown_keywords
 from generator.validate.names import check_class_names, check_property_names
 from generator.validate.operations import (
@@ -76,11 +76,14 @@ def validate_file(
     return validate_spec(spec, strict=strict)
 
 
-def validate_spec(spec: Spec, *, strict: bool = True) -> list[Diagnostic]:
+def validate_spec(spec: Spec, *, strict: bool = True, build: bool = True) -> list[Diagnostic]:
     """Every problem in ``spec``, sorted by location; empty when it is clean.
 
     Without ``strict``, findings that do not change the generated code
-    (``generator.codes.LENIENT``) come back as warnings.
+    (``generator.codes.LENIENT``) come back as warnings. With ``build``, a
+    spec no check refuses is also built as ``generate`` builds it, so that
+    what the build refuses is reported here too (``load_api``, which builds
+    next anyway, passes False).
     """
     found: dict[tuple[str, object, str], Diagnostic] = {}
     for finding in spec.findings:
@@ -97,6 +100,12 @@ def validate_spec(spec: Spec, *, strict: bool = True) -> list[Diagnostic]:
                 _add(found, diagnostic)
         except Exception as exc:  # a bug in a check must not hide the others' findings
             _add(found, _internal(spec, check.__name__, exc))
+    if build and not any(_severity(d, strict).severity == "error" for d in found.values()):
+        try:
+            for diagnostic in check_buildable(spec):
+                _add(found, diagnostic)
+        except Exception as exc:
+            _add(found, _internal(spec, "the build", exc))
     return sorted((_severity(d, strict) for d in found.values()), key=Diagnostic.sort_key)
 
 

@@ -16,6 +16,11 @@ runtime do not:
 - E221 a ``terminal-event`` the stream's union of events does not hold;
 - E401/E403 what the generator refuses (``not``, ``$ref: '#'``, a
   percent-encoded ``$ref``): reported by ``validate`` too, not first by ``generate``.
+
+``check_buildable`` closes the gap for good: once every check passes,
+``validate`` runs the IR build that ``generate`` runs and reports what it
+refuses (E4xx), at the same places. Whatever ``generate`` would refuse before
+writing, ``validate`` has reported, and once.
 """
 
 from __future__ import annotations
@@ -28,18 +33,20 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator.diagnostics import Diagnostic
-from generator.naming import attribute_name, class_name, snake_case
+from generator.diagnostics import Diagnostic, SpecError
+from generator.loader import Spec
+from generator.naming import attribute_name, class_name, safe_identifier, snake_case
 from generator.validate.document import Document, parse_local_ref
 
-__all__ = ["check_generatable"]
+__all__ = ["UNSUPPORTED_KEYWORDS", "check_buildable", "check_generatable"]
 
 _RUNTIME = Path(__file__).resolve().parent.parent / "runtime"
 # A file name's limit on common file systems is 255 bytes; leave room for
 # suffixes (`.pyi`, `_param.py`, `.md`) and for the docs' own prefixes.
 _MAX_NAME_BYTES = 200
-# Keywords the generator has no Python for (generator.build reports them as E401).
-_UNSUPPORTED = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
+# Keywords that change what a schema accepts and that the generator has no
+# Python for: E401 here and in generator.build, from this one list.
+UNSUPPORTED_KEYWORDS = ("not", "if", "then", "else", "patternProperties", "dependentSchemas")
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
 # Far beyond any real spec (two or three links), far below where building the
 # package would exhaust Python's recursion limit.
@@ -57,6 +64,26 @@ def check_generatable(doc: Document) -> Iterator[Diagnostic]:
     yield from check_terminal_events(doc)
 
 
+def check_buildable(spec: Spec) -> list[Diagnostic]:
+    """What building the IR refuses (unsupported constructs), as ``generate`` would report it.
+
+    Run only on a document every other check passed: the build assumes a
+    valid spec, and ``generate`` never reaches it otherwise.
+    """
+    from generator.build import build_api  # the build imports validation helpers
+
+    try:
+        build_api(spec)
+    except SpecError as exc:
+        return list(exc.diagnostics)
+    except RecursionError:
+        return [Diagnostic(
+            "E233", "the schemas refer to each other too deeply to generate", spec.at(),
+            hint="shorten chains of schemas that only refer on (`$ref` to `$ref`)",
+        )]
+    return []
+
+
 def _e(code: str, doc: Document, pointer: tuple[Any, ...], message: str, hint: str | None = None,
        related: tuple[Any, ...] | None = None) -> Diagnostic:
     rel = (doc.at(related),) if related is not None else ()
@@ -72,7 +99,7 @@ def _component_schemas(doc: Document) -> dict[str, Any]:
 def _module_names(doc: Document) -> Iterator[Diagnostic]:
     first: dict[str, str] = {}
     for name in _component_schemas(doc):
-        module = snake_case(class_name(name))
+        module = safe_identifier(snake_case(class_name(name)))
         where = ("components", "schemas", name)
         if len(module.encode("utf-8")) > _MAX_NAME_BYTES:
             yield _e("E226", doc, where,
@@ -235,7 +262,7 @@ def _all_of_cycles(doc: Document) -> Iterator[Diagnostic]:
 
 def _refused_constructs(doc: Document) -> Iterator[Diagnostic]:
     for pointer, schema in doc.schemas:
-        for key in _UNSUPPORTED:
+        for key in UNSUPPORTED_KEYWORDS:
             if key in schema:
                 yield _e("E401", doc, (*pointer, key),
                          f"the `{key}` keyword is not supported by the generator yet",

@@ -1,0 +1,89 @@
+"""Stubs of ``_binary``: binary uploads sent as they are read, downloads read as they arrive."""
+
+import os
+from types import TracebackType
+from typing import IO, Any, AsyncIterable, AsyncIterator, Iterable, Iterator, Union
+
+import httpx
+from typing_extensions import Self, TypeAlias
+
+from ._streaming import StreamSpec
+
+__all__ = [
+    "AsyncBinaryResponse",
+    "AsyncFileContent",
+    "BinaryResponse",
+    "BinarySpec",
+    "FileContent",
+    "Upload",
+]
+
+FileContent: TypeAlias = Union[
+    bytes, bytearray, memoryview, os.PathLike[str], IO[bytes], Iterable[bytes]
+]
+AsyncFileContent: TypeAlias = Union[FileContent, AsyncIterable[bytes]]
+CHUNK_SIZE: int
+
+class Upload:
+    """One binary request body, turned into what httpx sends on each attempt."""
+
+    length: int | None
+    replayable: bool
+    def __init__(self, value: object) -> None: ...
+    def content(self) -> bytes | Iterator[bytes]: ...
+    def acontent(self) -> bytes | AsyncIterator[bytes]: ...
+
+class BinarySpec(StreamSpec[bytes]):
+    """A response handed to the caller as bytes: a ``BinaryResponse``, never parsed."""
+
+    event_type: Any
+
+class _BinaryBase:
+    http_response: httpx.Response
+    def __init__(self, response: httpx.Response) -> None: ...
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> httpx.Headers: ...
+    @property
+    def content_type(self) -> str | None: ...
+    @property
+    def request_id(self) -> str | None: ...
+
+class BinaryResponse(_BinaryBase):
+    """A binary download: ``read()``, ``iter_bytes()`` or ``write_to_file()``, once each body."""
+
+    def read(self) -> bytes: ...
+    @property
+    def content(self) -> bytes: ...
+    def text(self) -> str: ...
+    def json(self) -> object: ...
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
+    def write_to_file(self, file: str | os.PathLike[str]) -> None: ...
+    def stream_to_file(self, file: str | os.PathLike[str]) -> None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+class AsyncBinaryResponse(_BinaryBase):
+    """The async twin of ``BinaryResponse``: ``await read()``, ``async for`` over ``iter_bytes()``."""
+
+    async def read(self) -> bytes: ...
+    async def text(self) -> str: ...
+    async def json(self) -> object: ...
+    def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]: ...
+    async def write_to_file(self, file: str | os.PathLike[str]) -> None: ...
+    async def stream_to_file(self, file: str | os.PathLike[str]) -> None: ...
+    async def close(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

@@ -40,7 +40,7 @@ from ._errors import (
     IncompleteStreamError,
     make_stream_error,
 )
-from ._response import validator
+from ._response import describe_problems, invalid_json, validator
 
 if TYPE_CHECKING:
     import pydantic
@@ -209,13 +209,7 @@ def describe_event_error(exc: pydantic.ValidationError, event: object) -> str:
     """
     kind = event.get("type") if isinstance(event, dict) else None
     head = f"malformed {kind} event" if isinstance(kind, str) else "malformed stream event"
-    problems = [
-        f"{_field_path(error['loc'], event) or '<event>'}: {error['msg']}"
-        for error in exc.errors(include_url=False, include_input=False)[:3]
-    ]
-    more = exc.error_count() - len(problems)
-    suffix = f" (and {more} more)" if more > 0 else ""
-    return f"{head}: {'; '.join(problems)}{suffix}"
+    return describe_problems(head, exc, lambda loc: _field_path(loc, event) or "<event>")
 
 
 def _field_path(loc: tuple[int | str, ...], node: object) -> str:
@@ -346,14 +340,7 @@ class _StreamBase(Generic[_T]):
             ) from exc
 
     def _invalid(self, exc: pydantic.ValidationError, data: str) -> APIResponseValidationError:
-        body: object = None
-        try:
-            body = self._from_json(data)
-        except ValueError:
-            pass
-        return APIResponseValidationError(
-            describe_event_error(exc, body), response=self.response, body=body
-        )
+        return invalid_json(exc, data, self.response, describe_event_error)
 
     def _transport_error(self, exc: httpx.RequestError) -> Exception:
         request = self.response.request

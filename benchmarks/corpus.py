@@ -74,8 +74,11 @@ def package_dir(out: Path) -> str | None:
 
 
 def one(spec: Path, with_mypy: bool) -> dict[str, Any]:
-    name = spec.stem
-    result: dict[str, Any] = {"document": spec.name, "operations": spec_operations(spec)}
+    # A document split over files is its folder's `openapi.yaml`, named by the folder.
+    split = spec.parent.name != CORPUS.name
+    name = spec.parent.name if split else spec.stem
+    document = f"{spec.parent.name}/{spec.name}" if split else spec.name
+    result: dict[str, Any] = {"document": document, "operations": spec_operations(spec)}
     ours_out = fresh_dir(OUT / "corpus" / f"ours-{name}")
     ours = run_ours(spec, ours_out, f"corpus-ours-{name}", "--no-strict")
     package = package_dir(ours_out) if ours["exit"] == 0 else None
@@ -140,8 +143,10 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true", help="leave benchmarks/README.md alone")
     args = parser.parse_args()
     rows = []
-    for spec in sorted(p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json")):
-        log(f"corpus: {spec.name}")
+    documents = [p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json")]
+    documents += [p / "openapi.yaml" for p in CORPUS.iterdir() if (p / "openapi.yaml").is_file()]
+    for spec in sorted(documents):
+        log(f"corpus: {spec.relative_to(CORPUS)}")
         rows.append(one(spec.relative_to(ROOT), args.mypy))
     OUT.mkdir(exist_ok=True)
     (OUT / "corpus.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")

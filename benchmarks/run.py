@@ -203,9 +203,17 @@ def run_opc(spec: Path, out: Path, tag: str) -> dict[str, Any]:
 
 
 def spec_operations(spec: Path) -> int:
-    data = yaml.load((ROOT / spec).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((ROOT / spec).read_text(encoding="utf-8"), Loader=loader)
     methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-    return sum(1 for item in data.get("paths", {}).values() for m in item if m in methods)
+    count = 0
+    for item in data.get("paths", {}).values():
+        ref = item.get("$ref") if isinstance(item, dict) else None
+        if isinstance(ref, str) and not ref.startswith("#"):
+            # A spec split over files: the path item is written in another one.
+            item = yaml.load((ROOT / spec).parent.joinpath(ref).read_text(encoding="utf-8"), Loader=loader)
+        count += sum(1 for m in item if m in methods)
+    return count
 
 
 def ours_methods(out: Path) -> int:

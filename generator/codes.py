@@ -3,7 +3,8 @@
 Codes are stable: tests, CI annotations and users' muscle memory refer to them,
 so a code is never reused for a different problem. Ranges:
 
-- ``E0xx`` the YAML layer (``generator.loader``): the file is not strict, JSON-typed YAML.
+- ``E0xx`` the YAML layer (``generator.loader``): the file is not strict, JSON-typed YAML;
+  ``E010``-``E019``: a ``$ref`` to another file that cannot be bundled (``generator.bundle``).
 - ``E1xx`` structure, as openapi-spec-validator judges it against the OpenAPI schema.
 - ``E2xx`` our own checks: what the generator relies on beyond the OpenAPI schema.
 - ``E4xx`` the generator (``generator.build``): valid OpenAPI it cannot turn into code yet.
@@ -45,6 +46,13 @@ CODES: tuple[Code, ...] = (
     Code("E008", "not-a-mapping", "the document is not a mapping at the top level"),
     Code("E009", "yaml11-base60", "an unquoted time such as `18:00`, which YAML 1.1 reads as a base-60 number",
          lenient=True),
+    # References to other files (generator.bundle).
+    Code("E010", "ref-to-url", "a `$ref` to a URL, which the generator never fetches"),
+    Code("E011", "ref-file-unreadable", "a `$ref` names a file that does not exist or cannot be read"),
+    Code("E012", "ref-target-missing", "a `$ref` into another file points at nothing there"),
+    Code("E013", "ref-outside-folder", "a `$ref` to a file outside the root spec's folder, or by an absolute path"),
+    Code("E014", "path-item-cycle", "path items (or operations) that include each other through files"),
+    Code("E015", "path-item-ref-clash", "a key written both beside a path item's `$ref` and in the file it names"),
     # Structure (openapi-spec-validator).
     Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
     Code("E101", "missing-field", "a field the OpenAPI schema requires is missing"),
@@ -56,7 +64,7 @@ CODES: tuple[Code, ...] = (
     Code("E200", "unresolved-ref", "a local `$ref` points at nothing"),
     Code("E201", "required-not-a-property", "`required` names a property the schema does not declare",
          lenient=True),
-    Code("E202", "external-ref", "a `$ref` to another file or URL, which the generator does not follow"),
+    Code("E202", "external-ref", "a `$ref` to another file where the generator does not bundle one"),
     Code("E203", "unresolved-mapping", "a discriminator mapping entry points at nothing"),
     # E204-E206 and E208 leave the union without a usable tag. The generator then
     # decodes it by trying its variants (pydantic's smart union), as if it had
@@ -109,10 +117,12 @@ CODES: tuple[Code, ...] = (
     Code("E405", "stream-without-flag", "an event-stream response with no boolean body property to request it"),
     Code("E406", "non-object-body", "a request body that is not an object"),
     Code("E407", "alias-cycle", "a schema that refers to itself through lists, maps and unions only"),
+    Code("E413", "python-name-clash", "two schemas that would generate one Python class (`X` sent in requests is `XParam`)"),
     # Warnings.
     Code("W300", "unused-component", "a component nothing refers to"),
     Code("W301", "not-fully-checked", "openapi-spec-validator failed on part of the document"),
     Code("W302", "webhooks-not-generated", "`webhooks`: requests the API sends, which a client has no method for"),
+    Code("W310", "renamed-schema", "a schema from another file renamed: the name it would get is taken"),
 )
 
 LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)

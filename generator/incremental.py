@@ -1,7 +1,7 @@
 """Knowing that the output is up to date without generating it again.
 
-A generation is a pure function of its inputs: the spec's bytes and the name it
-is shown by, the generator's own code and templates (and any override
+A generation is a pure function of its inputs: the spec's bytes (and those of
+every file its ``$ref``s bundle in, listed in the state) and the name it is shown by, the generator's own code and templates (and any override
 templates), black's version and the chosen targets. After writing, ``remember``
 stores a fingerprint of those inputs and a digest of the tree it wrote, in a
 cache folder inside the output directory (git-ignored, never reported as an
@@ -25,6 +25,7 @@ from typing import Iterable, Mapping, Sequence
 from generator import __version__
 from generator.cache import write_changed
 from generator.diagnostics import Diagnostic, Location
+from generator.provenance import spec_digest
 from generator.versions import package_version
 from generator.writer import CACHE_DIR, owned_files, read_tree
 
@@ -51,13 +52,13 @@ def _files_under(root: Path) -> Iterable[Path]:
 
 
 def _fingerprint(
-    spec_raw: bytes, display_path: str, templates: Path | None, targets: Sequence[str]
+    spec_sha256: str, display_path: str, templates: Path | None, targets: Sequence[str]
 ) -> str:
     digest = hashlib.sha256()
     header = json.dumps(
         [__version__, package_version("black"), package_version("jinja2"), display_path, sorted(targets)]
     )
-    digest.update(header.encode() + b"\0" + spec_raw + b"\0")
+    digest.update(header.encode() + b"\0" + spec_sha256.encode() + b"\0")
     digest.update(_own_sources())
     if templates is not None:
         digest.update(_sources("usr", templates))
@@ -103,11 +104,16 @@ def lookup(
     try:
         state = json.loads((out / CACHE_DIR / _STATE).read_text(encoding="utf-8"))
         spec_raw = spec_path.read_bytes()
-    except (OSError, ValueError):
+        parts = state.get("spec_files", [])
+        if not (isinstance(parts, list) and all(isinstance(p, str) for p in parts)):
+            return None
+        # The files the spec referred to last time: as long as none changed
+        # (nor the spec), it refers to the same ones now.
+        read = [(rel, (spec_path.parent / rel).read_bytes()) for rel in parts]
+    except (OSError, ValueError, AttributeError):
         return None
-    if not isinstance(state, dict):
-        return None
-    if state.get("inputs") != _fingerprint(spec_raw, display_path, templates, targets):
+    digest = spec_digest(spec_raw, read)
+    if state.get("inputs") != _fingerprint(digest, display_path, templates, targets):
         return None
     tree = read_tree(out)
     # A user's own files beside ours are no change to our output.
@@ -122,7 +128,8 @@ def lookup(
 
 
 def remember(
-    spec_raw: bytes,
+    spec_sha256: str,
+    spec_files: Sequence[str],
     display_path: str,
     out: Path,
     templates: Path | None,
@@ -130,9 +137,15 @@ def remember(
     files: Mapping[str, bytes],
     warnings: Sequence[Diagnostic],
 ) -> None:
-    """Record what ``out`` now holds and what made it; a failure only costs the shortcut."""
+    """Record what ``out`` now holds and what made it; a failure only costs the shortcut.
+
+    ``spec_sha256`` is the digest of the spec as it was loaded
+    (``provenance.spec_digest``) and ``spec_files`` the other files it was
+    bundled from, so an edit made while the run went on is noticed next time.
+    """
     state = {
-        "inputs": _fingerprint(spec_raw, display_path, templates, targets),
+        "inputs": _fingerprint(spec_sha256, display_path, templates, targets),
+        "spec_files": list(spec_files),
         "tree": _tree_digest(files),
         "warnings": [d.to_json() for d in warnings],
     }

@@ -368,3 +368,5 @@ class Api:
     errors: tuple[ErrorStatus, ...]
     spec_path: str
     spec_sha256: str
+    # The other files the spec is bundled from, relative to its folder (sorted).
+    spec_files: tuple[str, ...] = ()

@@ -21,7 +21,7 @@ import yaml
 
 from generator.diagnostics import Diagnostic, Location, SpecError, UsageError
 
-__all__ = ["Pointer", "SourceMap", "Spec", "load_spec", "load_text"]
+__all__ = ["Pointer", "SourceMap", "Spec", "decode", "load_part", "load_spec", "load_text"]
 
 # A JSON pointer as a tuple of keys and indices: ("paths", "/v1/messages", "post").
 Pointer = tuple[Union[str, int], ...]
@@ -40,12 +40,40 @@ _Pos = tuple[int, int]
 
 
 class SourceMap:
-    """Maps JSON pointers into the loaded data back to 1-based line:col."""
+    """Maps JSON pointers into the loaded data back to 1-based line:col.
+
+    A bundled spec (``generator.bundle``) holds parts of other files: each
+    place where one is grafted in is a ``graft``, keyed by its container and
+    key, giving the location shown for that entry and the file its contents
+    were written in. Below a graft, positions are read in that file.
+    """
 
     def __init__(self, path: str, root: Any, positions: dict[int, tuple[_Pos, dict[Any, _Pos]]]):
         self.path = path
         self._root = root
         self._positions = positions
+        self._grafts: dict[tuple[int, Any], tuple[Location, str]] = {}
+        # Every file's data stays alive, so no id() above is reused by another object.
+        self._keep: list[Any] = []
+
+    def add_file(self, root: Any, positions: dict[int, tuple[_Pos, dict[Any, _Pos]]]) -> None:
+        """Take in the positions of another file's data (``bundle`` grafts parts of it)."""
+        self._keep.append(root)
+        self._positions.update(positions)
+
+    def graft(self, container: Any, key: Any, shown: Location, contents_path: str) -> None:
+        """``container[key]`` is shown at ``shown``; what it holds was written in ``contents_path``."""
+        self._keep.append(container)
+        self._grafts[(id(container), key)] = (shown, contents_path)
+
+    def graft_of(self, container: Any, key: Any) -> tuple[Location, str] | None:
+        return self._grafts.get((id(container), key))
+
+    def register(self, container: Any, like: Any) -> None:
+        """A container made by the bundler sits where ``like`` (an existing node) is written."""
+        self._keep.append(container)
+        entry = self._positions.get(id(like))
+        self._positions[id(container)] = (entry[0] if entry else (1, 1), {})
 
     def locate(self, pointer: Iterable[str | int]) -> Location:
         """The position of the key (or item) at ``pointer``.
@@ -54,21 +82,26 @@ class SourceMap:
         deepest existing ancestor, which is where a reader should look.
         """
         node = self._root
+        path = shown = self.path
         line, col = self._positions.get(id(node), ((1, 1), {}))[0]
         for part in pointer:
-            entry = self._positions.get(id(node))
-            if entry is None:
+            if isinstance(node, dict):
+                if part not in node:
+                    break
+            elif not (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
                 break
-            children = entry[1]
-            if isinstance(node, dict) and part in node:
-                line, col = children.get(part, (line, col))
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                line, col = children.get(part, (line, col))
-                node = node[part]
+            graft = self._grafts.get((id(node), part)) if self._grafts else None
+            if graft is not None:
+                where, path = graft
+                shown, line, col = where.path, where.line, where.col
             else:
-                break
-        return Location(self.path, line, col)
+                entry = self._positions.get(id(node))
+                if entry is None:
+                    break
+                line, col = entry[1].get(part, (line, col))
+                shown = path
+            node = node[part]
+        return Location(shown, line, col)
 
 
 @dataclass(frozen=True)
@@ -81,26 +114,45 @@ class Spec:
     raw: bytes
     # Findings of the YAML layer that did not stop the load (validation reports them).
     findings: tuple[Diagnostic, ...] = ()
+    # The other files a bundled spec was made from: (path relative to the
+    # root spec's folder, shown path, bytes), sorted.
+    parts: tuple[tuple[str, str, bytes], ...] = ()
 
     def at(self, *pointer: str | int) -> Location:
         return self.source.locate(pointer)
 
+    def text_of(self, path: str) -> bytes | None:
+        """The bytes of the file shown as ``path`` (the root or one of its parts)."""
+        if path == self.path:
+            return self.raw
+        return next((raw for _, shown, raw in self.parts if shown == path), None)
+
 
 def load_spec(path: Path | str, display_path: str | None = None) -> Spec:
-    """Read and strictly load the spec at ``path``.
+    """Read and strictly load the spec at ``path``, with the files its ``$ref``s name.
 
     ``display_path`` is the name used in diagnostics; it defaults to the path
     as given, so that output never depends on the current machine's layout.
-    Raises UsageError if the file cannot be read, SpecError if it is not
-    strict, JSON-typed YAML.
+    Other files the spec refers to are bundled in (``generator.bundle``),
+    shown relative to it. Raises UsageError if the file cannot be read,
+    SpecError if it (or a file it refers to) is not strict, JSON-typed YAML
+    or a reference cannot be bundled.
     """
+    from generator.bundle import bundle
+
     shown = display_path if display_path is not None else str(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"{shown}: cannot read spec: {exc.strerror or exc}") from None
+    spec = load_text(decode(raw, shown), shown, raw)
+    return bundle(spec, Path(path).parent, Path(path).name)
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """``raw`` as text; SpecError (E001, located) if it is not UTF-8."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         start = raw.rfind(b"\n", 0, exc.start) + 1
@@ -110,7 +162,6 @@ def load_spec(path: Path | str, display_path: str | None = None) -> Spec:
             "or continue a character here", Location(shown, line, col),
             hint="save the spec as UTF-8",
         )]) from None
-    return load_text(text, shown, raw)
 
 
 def _offset_location(text: str, path: str, offset: int) -> Location:
@@ -120,6 +171,31 @@ def _offset_location(text: str, path: str, offset: int) -> Location:
 
 
 def load_text(text: str, path: str, raw: bytes | None = None) -> Spec:
+    data, builder = load_part(text, path)
+    if not isinstance(data, dict):
+        builder.problems.append(
+            Diagnostic(
+                "E008",
+                "the spec must be a mapping at the top level",
+                Location(path, 1, 1),
+                hint="an OpenAPI document starts with `openapi: 3.1.0`",
+            )
+        )
+    if builder.problems:
+        raise SpecError(builder.problems + builder.findings)
+    assert isinstance(data, dict)
+    source = SourceMap(path, data, builder.positions)
+    return Spec(
+        path, data, source, raw if raw is not None else text.encode("utf-8"), tuple(builder.findings)
+    )
+
+
+def load_part(text: str, path: str) -> tuple[Any, "_Builder"]:
+    """The JSON value of one YAML file and the builder that made it (its positions, problems).
+
+    Raises SpecError only for a file that is not YAML at all; the builder's
+    ``problems`` and ``findings`` hold the rest.
+    """
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -143,26 +219,8 @@ def load_text(text: str, path: str, raw: bytes | None = None) -> Spec:
             [Diagnostic("E001", f"invalid YAML: {exc}", Location(path, 1, 1))]
         ) from None
     builder = _Builder(path)
-    if root is None:
-        data: Any = None
-    else:
-        data = builder.build(root)
-    if not isinstance(data, dict):
-        builder.problems.append(
-            Diagnostic(
-                "E008",
-                "the spec must be a mapping at the top level",
-                Location(path, 1, 1),
-                hint="an OpenAPI document starts with `openapi: 3.1.0`",
-            )
-        )
-    if builder.problems:
-        raise SpecError(builder.problems + builder.findings)
-    assert isinstance(data, dict)
-    source = SourceMap(path, data, builder.positions)
-    return Spec(
-        path, data, source, raw if raw is not None else text.encode("utf-8"), tuple(builder.findings)
-    )
+    data = None if root is None else builder.build(root)
+    return data, builder
 
 
 class _Builder:

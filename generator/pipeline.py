@@ -298,7 +298,8 @@ def _write(
         )
         result.foreign = written.foreign
         incremental.remember(
-            spec_path.read_bytes(), incremental.inputs_name(result.api.spec_path, source), out,
+            result.api.spec_sha256, result.api.spec_files,
+            incremental.inputs_name(result.api.spec_path, source), out,
             templates, targets, files, result.warnings,
         )
         if (out / CACHE_DIR).is_dir():

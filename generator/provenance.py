@@ -11,9 +11,11 @@ name folders of one machine.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Iterable
 
-__all__ = ["project_root", "recorded_name"]
+__all__ = ["project_root", "recorded_name", "spec_digest"]
 
 _MARKERS = ("pyproject.toml", ".git")
 
@@ -35,3 +37,18 @@ def recorded_name(spec: Path, out: Path) -> str:
         return resolved.relative_to(root).as_posix()
     except ValueError:
         return resolved.name
+
+
+def spec_digest(root: bytes, parts: Iterable[tuple[str, bytes]] = ()) -> str:
+    """The hash output records for a spec: its bytes, and those of the files it refers to.
+
+    ``parts`` are the other files of a bundled spec, by path relative to the
+    root spec's folder. A spec in one file is hashed as its bytes alone.
+    """
+    others = sorted(parts)
+    if not others:
+        return hashlib.sha256(root).hexdigest()
+    digest = hashlib.sha256(b"root\0" + hashlib.sha256(root).digest())
+    for rel, raw in others:
+        digest.update(f"\0{rel}\0".encode() + hashlib.sha256(raw).digest())
+    return digest.hexdigest()

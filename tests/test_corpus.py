@@ -31,6 +31,8 @@ GENERATED = [
     "vonage-verify.yaml",
     "xero-assets.yaml",
     "xero-projects.yaml",
+    # A spec split over 142 files: paths/, components/schemas/, components/responses/...
+    "greenbutton-espi/openapi.yaml",
 ]
 # Document -> the codes of the errors that refuse it (see the README's notes).
 REFUSED = {
@@ -44,6 +46,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 def test_every_document_is_accounted_for() -> None:
     documents = [p.name for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json")]
+    # A document split over files is a folder holding its root, `openapi.yaml`.
+    documents += [f"{p.name}/openapi.yaml" for p in CORPUS.iterdir() if p.is_dir()]
     assert sorted(documents) == sorted([*GENERATED, *REFUSED])
 
 
@@ -79,3 +83,19 @@ def test_a_refused_document_says_where_and_why(name: str, tmp_path: Path) -> Non
     assert {d.code for d in errors} == REFUSED[name]
     assert all(d.location.path == name and d.location.line > 0 for d in errors)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_multi_file_document_is_located_in_its_own_files(tmp_path: Path) -> None:
+    """Every file of the bundled spec is read, and findings point into the file they are in."""
+    name = "greenbutton-espi/openapi.yaml"
+    spec = load_spec(CORPUS / name, name)
+    folder = CORPUS / "greenbutton-espi"
+    on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
+    assert ["openapi.yaml", *(rel for rel, _, _ in spec.parts)] == ["openapi.yaml", *sorted(
+        rel for rel in on_disk if rel != "openapi.yaml")]
+    result = generate(CORPUS / name, tmp_path, display_path=name, strict=False)
+    where = {w.location.path for w in result.warnings}
+    assert "greenbutton-espi/paths/ReadServiceStatus.yaml" in where
+    assert all((CORPUS / path).is_file() for path in where), where
+    # The part files count in the spec's digest: one edit of a schema is another spec.
+    assert result.api.spec_files == tuple(rel for rel, _, _ in spec.parts)

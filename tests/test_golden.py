@@ -36,6 +36,7 @@ from click.testing import CliRunner
 from generator import fmt
 from generator.cli import cli
 from generator.diagnostics import SpecError, format_diagnostics
+from generator.loader import load_spec
 from generator.pipeline import generate, load_api, render_tree
 from generator.plan import RUNTIME_MODULES, STREAM_HELPER_MODULE, plan_files
 from generator.stubs import RUNTIME_STUBS, STREAM_HELPER_STUB
@@ -422,6 +423,9 @@ def test_template_override_changes_only_that_templates_files(tmp_path: Path) -> 
 def test_cases_have_no_stray_files() -> None:
     for case in CASES:
         entries = {p.name for p in (CASES_DIR / case).iterdir()}
+        # A spec split over files (tests/cases/multi_file) keeps them beside it.
+        parts = load_spec(CASES_DIR / case / "spec.yaml").parts
+        entries -= {rel.split("/")[0] for rel, _, _ in parts}
         assert entries <= {"spec.yaml", "expected"}, (case, entries)
 
 
@@ -470,6 +474,68 @@ def test_a_schema_that_contains_itself_through_no_object_is_refused(tmp_path: Pa
     assert format_diagnostics(raised.value.diagnostics) == (
         "spec.yaml:8:5: error[E407]: schema `Json` refers to itself only through lists, maps and unions\n"
         "  hint: put an object in the cycle, or describe the recursive part as `{}` (any value)\n"
+        "1 error, 0 warnings\n"
+    )
+    assert not out.exists()
+
+
+_PARAM_NAME_CLASH = """\
+openapi: 3.1.0
+info:
+  title: Param clash
+  version: "1"
+paths:
+  /a:
+    post:
+      operationId: do_a
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/Req"
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Foo"
+components:
+  schemas:
+    Foo:
+      type: object
+      properties:
+        x:
+          type: string
+    FooParam:
+      type: object
+      properties:
+        y:
+          type: integer
+    Req:
+      type: object
+      properties:
+        foo:
+          $ref: "#/components/schemas/Foo"
+        other:
+          $ref: "#/components/schemas/FooParam"
+"""
+
+
+def test_a_schema_named_like_another_schemas_request_form_is_refused(tmp_path: Path) -> None:
+    # `Foo` is sent and received, so its request form is `FooParam`: the schema
+    # already called that would shadow it, and `Req.foo` would take its shape.
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_PARAM_NAME_CLASH, encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(SpecError) as raised:
+        generate(spec, out, display_path="spec.yaml")
+    assert format_diagnostics(raised.value.diagnostics) == (
+        "spec.yaml:29:5: error[E413]: schemas `Foo` and `FooParam` would both generate the Python class "
+        "`FooParam`\n"
+        "  note: see also spec.yaml:24:5\n"
+        "  hint: a schema sent in requests is generated as `<Name>Param`: rename one of the two\n"
         "1 error, 0 warnings\n"
     )
     assert not out.exists()

@@ -29,8 +29,10 @@ CASES = ROOT / "tests" / "validate_cases"
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
 CORPUS = ROOT / "tests" / "corpus"
 CASE_NAMES = sorted(p.stem for p in CASES.glob("*.yaml"))
-# Codes no spec can provoke: reserved, or a bug of ours.
-UNREACHABLE = {"E007", "E299"}
+# Codes no spec can provoke: reserved, or a bug of ours. E202 (a `$ref` to
+# another file left unbundled) only for a spec given as text alone
+# (`loader.load_text`), whose other files are not at hand.
+UNREACHABLE = {"E007", "E202", "E299"}
 _CODE = re.compile(r"(?:error|warning)\[([EW]\d{3})\]")
 
 

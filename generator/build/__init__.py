@@ -13,7 +13,6 @@ bindings), and here the whole document and schema usage.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from generator import ir, naming
@@ -21,6 +20,8 @@ from generator.build.operations import _OperationBuilder, _resource_tree
 from generator.diagnostics import Diagnostic, SpecError
 from generator.graph import schema_cycles, schema_refs, type_refs
 from generator.loader import Spec
+from generator.provenance import spec_digest
+from generator.typemap import schema_sides
 
 __all__ = ["build_api"]
 
@@ -49,6 +50,7 @@ class _Builder(_OperationBuilder):
         operations = tuple(self.operations())
         schemas = self.with_usage(operations)
         self.check_alias_cycles()
+        self.check_python_names(schemas)
         auth_header = self.api_key_header()
         servers = doc.get("servers") or [{}]
         return ir.Api(
@@ -70,7 +72,8 @@ class _Builder(_OperationBuilder):
             resources=_resource_tree(operations),
             errors=self.error_table(),
             spec_path=self.spec.path,
-            spec_sha256=hashlib.sha256(self.spec.raw).hexdigest(),
+            spec_sha256=spec_digest(self.spec.raw, ((rel, raw) for rel, _, raw in self.spec.parts)),
+            spec_files=tuple(rel for rel, _, _ in self.spec.parts),
         )
 
     def check_alias_cycles(self) -> None:
@@ -96,6 +99,29 @@ class _Builder(_OperationBuilder):
                 first.location,
                 hint="put an object in the cycle, or describe the recursive part as `{}` (any value)",
             ))
+
+    def check_python_names(self, schemas: tuple[ir.Schema, ...]) -> None:
+        """Refuse two schemas whose Python classes would take one name.
+
+        A schema on the request side is generated as ``<Name>Param``; a schema
+        already called that would be silently shadowed, and fields typed with
+        one would accept the other's shape.
+        """
+        owner: dict[str, ir.Schema] = {}
+        for schema in schemas:  # sorted by name: the first one keeps the name
+            for _, py_name in schema_sides(schema):
+                first = owner.setdefault(py_name, schema)
+                if first is schema:
+                    continue
+                assert schema.location is not None and first.location is not None
+                self.problems.append(Diagnostic(
+                    "E413",
+                    f"schemas `{first.name}` and `{schema.name}` would both generate the Python class "
+                    f"`{py_name}`",
+                    schema.location,
+                    hint="a schema sent in requests is generated as `<Name>Param`: rename one of the two",
+                    related=(first.location,),
+                ))
 
     def api_key_header(self) -> str | None:
         schemes = self.doc.get("components", {}).get("securitySchemes", {}) or {}

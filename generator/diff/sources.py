@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 from pathlib import Path
 
+from generator.bundle import bundle
 from generator.diagnostics import UsageError
 from generator.loader import Spec, load_spec, load_text
 
@@ -55,4 +57,14 @@ def load_side(argument: str, cwd: Path | None = None, default_spec: str = BUNDLE
         text = result.stdout.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{shown}: spec is not UTF-8 (byte {exc.start})") from None
-    return load_text(text, shown, result.stdout)
+    spec = load_text(text, shown, result.stdout)
+
+    def read(rel: str) -> bytes:
+        """A file the spec refers to, as committed at ``rev``."""
+        other = "./" + posixpath.normpath(posixpath.join(posixpath.dirname(where), rel))
+        found = subprocess.run(["git", "show", f"{rev}:{other}"], cwd=cwd, capture_output=True)
+        if found.returncode != 0:
+            raise FileNotFoundError(other)
+        return found.stdout
+
+    return bundle(spec, read, posixpath.basename(path))

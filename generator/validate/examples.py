@@ -171,7 +171,10 @@ def _line_in_block(doc: Document, key: Location, line: int) -> Location:
     Only a literal block maps its lines one to one onto the file's; for any
     other style the key itself is the best place to point at.
     """
-    lines = doc.spec.raw.decode("utf-8", "replace").splitlines()
+    raw = doc.spec.text_of(key.path)
+    if raw is None:
+        return key
+    lines = raw.decode("utf-8", "replace").splitlines()
     header = lines[key.line - 1][key.col - 1:] if key.line <= len(lines) else ""
     target = key.line + line
     if not _LITERAL_BLOCK.match(header) or target > len(lines):

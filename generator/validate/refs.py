@@ -1,5 +1,10 @@
 """References: every ``$ref`` resolves (E200) to something other than more refs
-(E225), stays in this file (E202), and every component is used (W300)."""
+(E225), is local once the spec is bundled (E202), and every component is used (W300).
+
+References to other files are resolved when the spec is loaded from its file
+(``generator.bundle``, codes E010-E015); what reaches these checks refers
+within one document, except in a spec given as text alone (``loader.load_text``).
+"""
 
 from __future__ import annotations
 
@@ -135,9 +140,9 @@ def collapse_aliases(doc: Document) -> dict[str, Any]:
 
 def external_ref(target: str, where: Location) -> Diagnostic:
     return Diagnostic(
-        "E202", f"`$ref` to another document is not supported: `{target}`", where,
-        hint="the generator reads one self-contained file; move the definition into "
-        "`components` and refer to it as `#/components/...`",
+        "E202", f"`$ref` to another document, which is not bundled here: `{target}`", where,
+        hint="other files are bundled in when the spec is read from its own file "
+        "(`messages-codegen validate path/to/spec.yaml`); a URL is never fetched",
     )
 
 

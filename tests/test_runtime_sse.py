@@ -168,6 +168,36 @@ def test_a_truncated_character_at_a_line_end_is_replaced_in_its_own_line() -> No
     assert decode(b"data: \xe4\xb8\ndata: x\xe4\n\n") == [ServerSentEvent(data="\ufffd\nx\ufffd")]
 
 
+# Chunks that each hold one whole event, as a live stream sends them. The first
+# three take the decoder's short way; the rest look alike and must not.
+WHOLE_EVENTS = [
+    'event: content_block_delta\ndata: {"t": "h\u00e9 \u4e16 \U0001f600 \u2028"}\n\n'.encode(),
+    b"event: d\ndata: \xff{\xe4\xb8\n\n",
+    b"event: \xe4\xb8\x96\ndata: y\n\n",
+    b"event: \ndata: x\n\n",
+    b"event: a\ndata: 1\ndata: 2\n\n",
+    b"event: a\rdata: 1\n\n",
+    b"event: a\ndata: 1\r\n\n",
+    b"event: a\nid: 3\n\n",
+    b"event: a\ndata:1\n\n",
+]
+
+
+@pytest.mark.parametrize("chunk", WHOLE_EVENTS)
+def test_a_chunk_of_one_whole_event_gives_what_its_bytes_in_pieces_give(chunk: bytes) -> None:
+    first = b"event: first\ndata: 0\n\n"  # the short way is never the first line's
+    pieces = [chunk[i : i + 5] for i in range(0, len(chunk), 5)]
+    assert decode(first, chunk, chunk) == decode(first, *pieces, *pieces)
+
+
+def test_the_short_way_is_taken() -> None:
+    # What the test above compares must include the short way: its data is still bytes.
+    decoder = SSEDecoder()
+    decoder.decode(b"event: first\ndata: 0\n\n")
+    taken = [isinstance(decoder.decode(chunk)[0][0], bytes) for chunk in WHOLE_EVENTS[:4]]
+    assert taken == [True, True, True, True]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=len(SAMPLE)), max_size=12))
 def test_decode_gives_the_fields_of_feed(cuts: list[int]) -> None:

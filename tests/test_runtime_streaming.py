@@ -66,6 +66,17 @@ def test_any_chunking_with_crlf(client: Client, mock_server: MockServer, chunk_s
     assert "".join(deltas) == "Hello w\u00f6rld \U0001f600"
 
 
+@pytest.mark.parametrize("chunk_size", [None, 3], ids=["per-event", "pieces"])
+def test_bytes_that_are_not_utf8_are_replaced_however_the_events_arrive(
+    client: Client, mock_server: MockServer, chunk_size: int | None
+) -> None:
+    wire = sse_stream(text_stream_events(["H~~", "llo"])).replace(b"~~", b"\xff")
+    mock_server.enqueue(Reply.sse(wire, chunk_size=chunk_size))
+    with open_stream(client) as stream:
+        deltas = [e.delta["text"] for e in stream if isinstance(e, ContentBlockDeltaEvent)]
+    assert deltas == ["H\ufffd", "llo"]
+
+
 def test_ping_and_unknown_events_are_skipped(client: Client, mock_server: MockServer) -> None:
     wire = sse_event("ping", {"type": "ping"}) + sse_event("brand_new", {"type": "x"}) + WIRE
     mock_server.enqueue(Reply.sse(wire))

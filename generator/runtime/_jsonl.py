@@ -21,7 +21,7 @@ import httpx
 from typing_extensions import Self
 
 from ._errors import APIConnectionError, APIResponseValidationError
-from ._response import describe_validation_error, validator
+from ._response import describe_validation_error, invalid_json, validator
 from ._streaming import StreamSpec
 
 __all__ = ["AsyncJSONLDecoder", "JSONLDecodeError", "JSONLDecoder", "LineSpec"]
@@ -32,8 +32,10 @@ _T = TypeVar("_T")
 class JSONLDecodeError(APIResponseValidationError):
     """One line of a JSON Lines download is not JSON or does not fit its type."""
 
-    def __init__(self, message: str, *, response: httpx.Response, line_number: int) -> None:
-        super().__init__(f"line {line_number}: {message}", response=response)
+    def __init__(
+        self, message: str, *, response: httpx.Response, line_number: int, body: object = None
+    ) -> None:
+        super().__init__(f"line {line_number}: {message}", response=response, body=body)
         self.line_number = line_number
 
 
@@ -71,14 +73,14 @@ class _DecoderBase(Generic[_T]):
         try:
             item: _T = self._validator.validate_json(line)
         except self._validator.error as exc:
-            raise JSONLDecodeError(
-                describe_validation_error(exc, self._type),
-                response=self.response,
+            # pydantic reports a line that is not JSON at all too (``json_invalid``).
+            raise invalid_json(
+                exc,
+                line,
+                self.response,
+                lambda exc, _: describe_validation_error(exc, self._type),
+                JSONLDecodeError,
                 line_number=self._line_number,
-            ) from None
-        except ValueError as exc:
-            raise JSONLDecodeError(
-                f"not JSON ({exc})", response=self.response, line_number=self._line_number
             ) from None
         return item
 

@@ -329,6 +329,29 @@ def _make(cls: type[_T], fields: dict[str, Any]) -> _T:
 
 _set = object.__setattr__
 
+_MAKERS: dict[type[Any], Callable[[dict[str, Any]], Any]] = {}
+
+
+def _maker(cls: type[_T]) -> Callable[[dict[str, Any]], _T]:
+    """What ``_make`` does for ``cls``, done by pydantic-core: a call that checks nothing.
+
+    For the event made after every text delta, where four attribute writes
+    from Python cost more than pydantic-core building the whole model.
+    """
+    made = _MAKERS.get(cls)
+    if made is None:
+        from pydantic_core import SchemaValidator, core_schema
+
+        fields = {
+            name: core_schema.model_field(core_schema.any_schema())
+            for name in cls.model_fields  # type: ignore[attr-defined]
+        }
+        schema = core_schema.model_schema(
+            cls, core_schema.model_fields_schema(fields), extra_behavior="ignore"
+        )
+        made = _MAKERS[cls] = SchemaValidator(schema).validate_python
+    return made
+
 
 def _final_text(message: _Raw) -> str:
     blocks = message.get("content") or []
@@ -347,6 +370,8 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         self._final: _M | None = None
         self._citations: dict[int, list[Any]] = {}
         self._block_parser: Any = None
+        self._text_event = _maker(TextEvent)
+        self._blocks: list[_Raw] = []  # the content of the message so far
 
     @property
     def request_id(self) -> str | None:
@@ -365,37 +390,48 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
 
     def _events(self, event: Any) -> tuple[Any, ...]:
         """The events to hand out for one API event, after accumulating it."""
+        try:
+            # Most of a stream: a text delta, accumulated and answered here. Read
+            # without ``getattr`` defaults: what lacks a field goes the long way.
+            if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                blocks = self._blocks
+                index = event.index
+                if 0 <= index < len(blocks):
+                    block = blocks[index]
+                    text = event.delta.text
+                    snapshot = block["text"] = block.get("text", "") + text
+                    return (
+                        event,
+                        self._text_event({"type": "text", "text": text, "snapshot": snapshot}),
+                    )
+        except AttributeError:
+            pass
         kind = getattr(event, "type", None)
         if kind == "content_block_delta":
             delta = event.delta
-            if getattr(delta, "type", None) == "text_delta":
-                # Most of a stream: accumulated and answered here, in one call.
-                message = self._accumulator.message
-                index = event.index
-                if message is not None and 0 <= index < len(message["content"]):
-                    block = message["content"][index]
-                    text = delta.text
-                    snapshot = block["text"] = block.get("text", "") + text
-                    fields = {"type": "text", "text": text, "snapshot": snapshot}
-                    return (event, _make(TextEvent, fields))
             if isinstance(delta, dict):  # an event model that keeps its delta as JSON
                 delta = SimpleNamespace(**delta)
             block = self._accumulator.add_delta(event.index, delta)
             extra = self._delta_event(event.index, delta, block)
             return (event,) if extra is None else (event, extra)
         self._accumulator.add(_dump(event))
-        if kind == "content_block_stop":
+        if kind == "message_start":
+            self._blocks = self._accumulator.message["content"]  # type: ignore[index]
+        elif kind == "content_block_stop":
             index = event.index
             fields = {"type": kind, "index": index, "content_block": self._block(index)}
             return (_make(ContentBlockStopEvent, fields),)
-        if kind == "message_stop":
+        elif kind == "message_stop":
             return (_make(MessageStopEvent, {"type": kind, "message": self._final_message()}),)
         return (event,)
 
     def _delta_event(self, index: int, delta: Any, block: _Raw) -> Any:
         kind = getattr(delta, "type", None)
         if kind == "text_delta":
-            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": block["text"]})
+            return _make(
+                TextEvent,
+                {"type": "text", "text": delta.text, "snapshot": block["text"]},
+            )
         if kind == "input_json_delta":
             return _make(
                 InputJsonEvent,
@@ -408,7 +444,11 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         if kind == "thinking_delta":
             return _make(
                 ThinkingEvent,
-                {"type": "thinking", "thinking": delta.thinking, "snapshot": block["thinking"]},
+                {
+                    "type": "thinking",
+                    "thinking": delta.thinking,
+                    "snapshot": block["thinking"],
+                },
             )
         if kind == "signature_delta":
             return _make(SignatureEvent, {"type": "signature", "signature": delta.signature})
@@ -417,7 +457,11 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
             seen.append(delta.citation)
             return _make(
                 CitationEvent,
-                {"type": "citation", "citation": delta.citation, "snapshot": list(seen)},
+                {
+                    "type": "citation",
+                    "citation": delta.citation,
+                    "snapshot": list(seen),
+                },
             )
         return None
 
@@ -454,12 +498,9 @@ class MessageStream(_MessageStreamBase[_E, _M, _B]):
     def __init__(self, stream: Stream[Any], *, message_type: type[_M]) -> None:
         super().__init__(stream.response, message_type)
         self._stream = stream
-        self._iterator = self._accumulate()
-
-    def _accumulate(self) -> Generator[Any, None, None]:
-        events = self._events
-        for event in self._stream:
-            yield from events(event)
+        # The stream yields what ``_events`` makes of each event, from its own
+        # loop: no generator of ours in between.
+        self._iterator: Generator[Any, None, None] = stream._run(self._events)
 
     def __iter__(self) -> Iterator[MessageStreamEvent[_E, _M, _B]]:
         return self._iterator
@@ -534,13 +575,7 @@ class AsyncMessageStream(_MessageStreamBase[_E, _M, _B]):
     def __init__(self, stream: AsyncStream[Any], *, message_type: type[_M]) -> None:
         super().__init__(stream.response, message_type)
         self._stream = stream
-        self._iterator = self._accumulate()
-
-    async def _accumulate(self) -> AsyncGenerator[Any, None]:
-        events = self._events
-        async for event in self._stream:
-            for item in events(event):
-                yield item
+        self._iterator: AsyncGenerator[Any, None] = stream._run(self._events)
 
     def __aiter__(self) -> AsyncIterator[MessageStreamEvent[_E, _M, _B]]:
         return self._iterator
@@ -588,7 +623,10 @@ class AsyncMessageStreamManager(Generic[_E, _M, _B]):
     """What the async ``client.messages.stream(...)`` returns; use ``async with``."""
 
     def __init__(
-        self, api_request: Callable[[], Awaitable[AsyncStream[Any]]], *, message_type: type[_M]
+        self,
+        api_request: Callable[[], Awaitable[AsyncStream[Any]]],
+        *,
+        message_type: type[_M],
     ) -> None:
         self._api_request = api_request
         self._message_type = message_type

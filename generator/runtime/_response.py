@@ -205,10 +205,8 @@ def _parse_leniently(
     try:
         return parser.validate_json(content)
     except parser.error as exc:
-        raise APIResponseValidationError(
-            describe_validation_error(exc, cast_to),
-            response=response,
-            body=_json_or_none(content),
+        raise invalid_json(
+            exc, content, response, lambda exc, _: describe_validation_error(exc, cast_to)
         ) from exc
 
 
@@ -246,16 +244,46 @@ def _get(headers: httpx.Headers, name: str) -> str | None:
     return found
 
 
+def invalid_json(
+    exc: pydantic.ValidationError,
+    data: str | bytes,
+    response: httpx.Response,
+    describe: Callable[[pydantic.ValidationError, object], str],
+    error: Callable[..., APIResponseValidationError] = APIResponseValidationError,
+    **fields: Any,
+) -> APIResponseValidationError:
+    """Our typed error for JSON text (a body, a stream event, a line) that ``exc`` rejected.
+
+    The one place where a parse failure becomes an error: ``describe(exc,
+    body)`` writes its message, where ``body`` is ``data`` read as plain JSON
+    (``None`` when it is not JSON), which the error keeps. ``error`` is the
+    class to raise and ``fields`` its own arguments (a line's number).
+    """
+    body = _json_or_none(data)
+    return error(describe(exc, body), response=response, body=body, **fields)
+
+
 def describe_validation_error(exc: pydantic.ValidationError, target: object) -> str:
     """A short message: the target and the first few problems, without input values."""
     name = getattr(target, "__name__", None) or repr(target)
+    return describe_problems(
+        f"response did not fit {name}",
+        exc,
+        lambda loc: ".".join(str(part) for part in loc) or "<body>",
+    )
+
+
+def describe_problems(
+    head: str, exc: pydantic.ValidationError, where: Callable[[tuple[int | str, ...]], str]
+) -> str:
+    """``head: loc: msg; ...``: the first three of ``exc``'s problems, each placed by ``where``."""
     problems = [
-        f"{'.'.join(str(part) for part in error['loc']) or '<body>'}: {error['msg']}"
+        f"{where(error['loc'])}: {error['msg']}"
         for error in exc.errors(include_url=False, include_input=False)[:3]
     ]
     more = exc.error_count() - len(problems)
     suffix = f" (and {more} more)" if more > 0 else ""
-    return f"response did not fit {name}: {'; '.join(problems)}{suffix}"
+    return f"{head}: {'; '.join(problems)}{suffix}"
 
 
 def _is_model_class(tp: object, base: type[_B]) -> TypeGuard[type[_B]]:
@@ -265,7 +293,7 @@ def _is_model_class(tp: object, base: type[_B]) -> TypeGuard[type[_B]]:
         return False
 
 
-def _json_or_none(content: bytes) -> object | None:
+def _json_or_none(content: str | bytes) -> object | None:
     try:
         parsed: object = json.loads(content)
     except ValueError:

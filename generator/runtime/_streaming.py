@@ -22,6 +22,7 @@ from typing import (
     Any,
     AsyncGenerator,
     AsyncIterator,
+    Callable,
     Generator,
     Generic,
     Iterable,
@@ -40,7 +41,7 @@ from ._errors import (
     IncompleteStreamError,
     make_stream_error,
 )
-from ._response import validator
+from ._response import describe_problems, invalid_json, validator
 
 if TYPE_CHECKING:
     import pydantic
@@ -78,6 +79,9 @@ class SSEDecoder:
         self._data: str | None = None  # the data lines so far, joined by LF
         self._last_id: str | None = None
         self._retry: int | None = None
+        # Nothing is carried over between chunks and the byte order mark has been
+        # looked for: a chunk that holds one whole event can take the short way.
+        self._clean = False
 
     @property
     def pending(self) -> bool:
@@ -85,35 +89,36 @@ class SSEDecoder:
         return self._data is not None or bool(self._partial)
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        return [ServerSentEvent(*fields) for fields in self.decode(chunk)]
+        return [
+            ServerSentEvent(_text(data), event, last_id, retry)
+            for data, event, last_id, retry in self.decode(chunk)
+        ]
 
-    def decode(self, chunk: bytes) -> list[tuple[str, str | None, str | None, int | None]]:
+    def decode(self, chunk: bytes) -> list[tuple[str | bytes, str | None, str | None, int | None]]:
         """What ``feed`` gives, each event as a plain ``(data, event, id, retry)`` tuple.
 
         The streams use this form: a tuple costs a fraction of an object, and
-        this loop runs for every line of every stream.
+        this loop runs for every line of every stream. ``data`` is the bytes of
+        the data line when the chunk was one whole event (the short way below),
+        not yet decoded: pydantic reads JSON from bytes as well, and a stream
+        decodes them (``_text``) only when that fails.
         """
         if not chunk:
             return []
-        if (
-            chunk[-2:] == b"\n\n"
-            and chunk[:7] == b"event: "
-            and chunk.count(b"\n") == 3
-            and not self._partial
-            and self._data is None
-            and self._event is None
-            and not self._skip_lf
-            and not self._first_line
-            and b"\r" not in chunk
-        ):
+        if self._clean and chunk.startswith(b"event: ") and chunk.endswith(b"\n\n"):
             # The shape a live stream sends in each chunk: one whole event, an
-            # ``event:`` line and one ``data:`` line. Read in a few C calls; it
-            # gives what the loop below would.
-            end = chunk.index(b"\n")
-            if chunk[end + 1 : end + 7] == b"data: ":
-                named = chunk[7:end].decode("utf-8", errors="replace")
-                payload = chunk[end + 7 : -2].decode("utf-8", errors="replace")
-                return [(payload, named or None, self._last_id, self._retry)]
+            # ``event:`` line and one ``data:`` line, and nothing carried over
+            # from the chunk before. Read in a few C calls; it gives what the
+            # loop below would.
+            end = chunk.find(b"\n")
+            last = len(chunk) - 2
+            if (
+                chunk.startswith(b"data: ", end + 1)
+                and chunk.find(b"\n", end + 7) == last
+                and b"\r" not in chunk
+            ):
+                named = chunk[7:end].decode("utf-8", "replace") or None
+                return [(chunk[end + 7 : last], named, self._last_id, self._retry)]
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
@@ -128,6 +133,7 @@ class SSEDecoder:
         end = chunk.rfind(b"\n")
         if end < 0:
             self._partial.append(chunk)
+            self._clean = False
             return []
         complete = chunk[:end]
         if self._partial:
@@ -140,7 +146,7 @@ class SSEDecoder:
         if self._first_line:
             self._first_line = False
             text = text.removeprefix("\ufeff")
-        events: list[tuple[str, str | None, str | None, int | None]] = []
+        events: list[tuple[str | bytes, str | None, str | None, int | None]] = []
         event = self._event
         data = self._data
         # str.split, not splitlines: U+2028 and friends may occur inside JSON.
@@ -172,7 +178,13 @@ class SSEDecoder:
                 # Anything else, comments (an empty name) included, is ignored.
         self._event = event
         self._data = data
+        self._clean = data is None and event is None and not self._partial and not self._skip_lf
         return events
+
+
+def _text(data: str | bytes) -> str:
+    # What the decoder's loop makes of a data line: bytes that are not UTF-8 replaced.
+    return data if isinstance(data, str) else data.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -209,13 +221,7 @@ def describe_event_error(exc: pydantic.ValidationError, event: object) -> str:
     """
     kind = event.get("type") if isinstance(event, dict) else None
     head = f"malformed {kind} event" if isinstance(kind, str) else "malformed stream event"
-    problems = [
-        f"{_field_path(error['loc'], event) or '<event>'}: {error['msg']}"
-        for error in exc.errors(include_url=False, include_input=False)[:3]
-    ]
-    more = exc.error_count() - len(problems)
-    suffix = f" (and {more} more)" if more > 0 else ""
-    return f"{head}: {'; '.join(problems)}{suffix}"
+    return describe_problems(head, exc, lambda loc: _field_path(loc, event) or "<event>")
 
 
 def _field_path(loc: tuple[int | str, ...], node: object) -> str:
@@ -264,6 +270,7 @@ class _StreamBase(Generic[_T]):
         self._closed = False
         self._count = 0
         self._done = False
+        self._ordinary: set[str] = set()  # event names that are only parsed and yielded
         self._owner: object = None  # the client that made it, kept alive with it
 
     @property
@@ -276,59 +283,102 @@ class _StreamBase(Generic[_T]):
             raise RuntimeError("a stream can be iterated only once")
         self._started = True
 
-    def _items(self, events: Iterable[tuple[str, Any, Any, Any]]) -> Iterator[Any]:
-        """The parsed items of ``events`` (from ``SSEDecoder.decode``); raises for an error event.
+    def _items(
+        self,
+        batches: Iterable[list[tuple[str | bytes, Any, Any, Any]]],
+        expand: Callable[[Any], tuple[Any, ...]] | None,
+    ) -> Iterator[Any]:
+        """The parsed items of ``batches`` (each what ``SSEDecoder.decode`` gave); raises for an error event.
 
-        Stops after the terminal event. Every event of every stream passes
-        through this loop, so the common case (a named event that parses)
-        costs no call of ours.
+        Stops after the terminal event. ``expand``, if given, turns each parsed
+        event into the items to yield in its place (the ``messages.stream()``
+        helper's events). Every event of every stream passes through this loop,
+        so an event of a name seen before that parses costs no call of ours.
         """
         spec = self._spec
-        known, error, terminal = spec.known_events, spec.error_event, spec.terminal_event
+        known, error, terminal = (
+            spec.known_events,
+            spec.error_event,
+            spec.terminal_event,
+        )
         skip = spec.skip_events
         parse = self._validator.fast.validate_json
         invalid = self._validator.error
-        for data, name, _, _ in events:
-            if name is None:
-                name = self._name_in_data(data)
-            if name == error:
-                raise self._stream_error(data)
-            if name in skip or (known is not None and name is not None and name not in known):
-                continue
-            try:
-                item = parse(data)
-            except invalid as exc:
-                item = self._parse_again(data, exc)
-            self._count += 1
-            if name == terminal:
-                self._done = True
-                yield item
-                return
-            yield item
+        ordinary = self._ordinary
+        count = self._count
+        try:
+            for events in batches:
+                for data, name, _, _ in events:
+                    if name not in ordinary:
+                        if name is None:
+                            name = self._name_in_data(data)
+                        if name == error:
+                            raise self._stream_error(data)
+                        if name in skip or (
+                            known is not None and name is not None and name not in known
+                        ):
+                            continue
+                        if name == terminal:
+                            try:
+                                item = parse(data)
+                            except invalid as exc:
+                                item = self._parse_again(data, exc)
+                            count += 1
+                            self._done = True
+                            if expand is None:
+                                yield item
+                            else:
+                                yield from expand(item)
+                            return
+                        if name is not None and len(ordinary) < 64:
+                            # Named, parsed and yielded, and not the last: from now on
+                            # an event of this name takes the short way.
+                            ordinary.add(name)
+                    try:
+                        item = parse(data)
+                    except invalid as exc:
+                        item = self._parse_again(data, exc)
+                    count += 1
+                    if expand is None:
+                        yield item
+                    else:
+                        yield from expand(item)
+        finally:
+            self._count = count
 
-    def _name_in_data(self, data: str) -> str | None:
+    def _name_in_data(self, data: str | bytes) -> str | None:
         # An event sent without an ``event:`` line (legal SSE) is named by the
         # ``name_field`` of its data, so its end and its errors are still seen.
         if self._spec.name_field is None:
             return None
         try:
-            raw = self._from_json(data)
+            raw = self._from_json(_text(data))
         except ValueError:
             return None  # parsing it reports the problem
         name = raw.get(self._spec.name_field) if isinstance(raw, dict) else None
         return name if isinstance(name, str) else None
 
-    def _stream_error(self, data: str) -> APIStatusError:
+    def _stream_error(self, data: str | bytes) -> APIStatusError:
         return make_stream_error(
-            self._json(data),
+            self._json(_text(data)),
             response=self.response,
             error_types=self._error_types,
             status_errors=self._status_errors,
             secrets=self._secrets,
         )
 
-    def _parse_again(self, data: str, exc: pydantic.ValidationError) -> Any:
+    def _parse_again(self, data: str | bytes, exc: pydantic.ValidationError) -> Any:
         """``data``, which the fast schema rejected with ``exc``, parsed leniently."""
+        if isinstance(data, bytes):
+            ascii_only = data.isascii()
+            data = _text(data)
+            if not ascii_only:
+                # Bytes that are not UTF-8 fail in pydantic; decoded with replacement
+                # they may parse, as they would have on the decoder's long way.
+                try:
+                    return self._validator.fast.validate_json(data)
+                except self._validator.error as again:
+                    exc = again
         lenient = self._validator.lenient
         if lenient is not None:
             try:
@@ -342,18 +392,12 @@ class _StreamBase(Generic[_T]):
             return self._from_json(data)
         except ValueError as exc:
             raise APIResponseValidationError(
-                f"stream event is not valid JSON ({exc}): {data[:200]!r}", response=self.response
+                f"stream event is not valid JSON ({exc}): {data[:200]!r}",
+                response=self.response,
             ) from exc
 
     def _invalid(self, exc: pydantic.ValidationError, data: str) -> APIResponseValidationError:
-        body: object = None
-        try:
-            body = self._from_json(data)
-        except ValueError:
-            pass
-        return APIResponseValidationError(
-            describe_event_error(exc, body), response=self.response, body=body
-        )
+        return invalid_json(exc, data, self.response, describe_event_error)
 
     def _transport_error(self, exc: httpx.RequestError) -> Exception:
         request = self.response.request
@@ -381,9 +425,9 @@ class Stream(_StreamBase[_T]):
     """
 
     def __iter__(self) -> Iterator[_T]:
-        return self._run()
+        return self._run(None)
 
-    def _run(self) -> Generator[Any, None, None]:
+    def _run(self, expand: Callable[[Any], tuple[Any, ...]] | None) -> Generator[Any, None, None]:
         self._claim()
         decoder = SSEDecoder()
         response = self.response
@@ -396,11 +440,13 @@ class Stream(_StreamBase[_T]):
             chunks = response.iter_raw()
         try:
             try:
-                for chunk in chunks:
-                    # After the terminal event the rest is read and ignored, so
-                    # the connection can go back to the pool.
-                    if not self._done:
-                        yield from self._items(decoder.decode(chunk))
+                # One generator for the whole stream, fed by ``map``: no frame of
+                # ours is made per chunk.
+                yield from self._items(map(decoder.decode, chunks), expand)
+                # After the terminal event the rest is read and ignored, so the
+                # connection can go back to the pool.
+                for _ in chunks:
+                    pass
             except httpx.StreamClosed:
                 if not self._closed:
                     raise
@@ -440,9 +486,11 @@ class AsyncStream(_StreamBase[_T]):
     """
 
     def __aiter__(self) -> AsyncIterator[_T]:
-        return self._run()
+        return self._run(None)
 
-    async def _run(self) -> AsyncGenerator[Any, None]:
+    async def _run(
+        self, expand: Callable[[Any], tuple[Any, ...]] | None
+    ) -> AsyncGenerator[Any, None]:
         self._claim()
         decoder = SSEDecoder()
         response = self.response
@@ -454,7 +502,7 @@ class AsyncStream(_StreamBase[_T]):
             try:
                 async for chunk in chunks:
                     if not self._done:
-                        for item in self._items(decoder.decode(chunk)):
+                        for item in self._items((decoder.decode(chunk),), expand):
                             yield item
             except httpx.StreamClosed:
                 if not self._closed:

@@ -17,7 +17,9 @@ class JSONLDecodeError(APIResponseValidationError):
     """One line of a JSON Lines download is not JSON or does not fit its type."""
 
     line_number: int
-    def __init__(self, message: str, *, response: httpx.Response, line_number: int) -> None: ...
+    def __init__(
+        self, message: str, *, response: httpx.Response, line_number: int, body: object = None
+    ) -> None: ...
 
 class LineSpec(StreamSpec[_T]):
     """A response of JSON Lines, each line parsed as ``event_type``."""

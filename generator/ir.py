@@ -78,7 +78,7 @@ MISSING = _Missing()
 
 @dataclass(frozen=True)
 class Primitive:
-    kind: _Literal["str", "int", "float", "bool", "bytes", "datetime"]
+    kind: _Literal["str", "int", "float", "bool", "bytes", "date", "datetime"]
 
 
 @dataclass(frozen=True)

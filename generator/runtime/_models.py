@@ -203,7 +203,8 @@ def _odd_date(value: object) -> date:
     if not isinstance(value, str):
         raise ValueError("not a date")
     try:
-        return _datetime_validator().validate_python(value.strip()).date()
+        moment: datetime = _datetime_validator().validate_python(value.strip())
+        return moment.date()
     except pydantic_core.ValidationError:
         pass
     try:

@@ -489,11 +489,17 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     fixed_headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
     headers: list[tuple[str, str]] = []
     path_args: list[tuple[str, str]] = []
+    always = dict(binding.fixed_header_items)
+    for name, values in always.items():
+        if not any(p.location == "header" and p.name == name for p in binding.parameters):
+            headers.append((name, literal(",".join(values))))
     for p in binding.parameters:
         params.append(_param_view(p.py_name, p.type, p.required, writer, p.description))
         if p.location == "query":
             is_list = isinstance(p.type, ir.ListOf)
             query.append((p.name, f"header_value({p.py_name})" if is_list and not p.explode else p.py_name))
+        elif p.location == "header" and p.name in always:
+            headers.append((p.name, f"header_value({p.py_name}, always={literal(list(always[p.name]))})"))
         elif p.location == "header":
             headers.append((p.name, f"header_value({p.py_name})"))
         elif p.location == "path":

@@ -285,11 +285,20 @@ class _Comparer:
         method = new.python_methods[0]
         before = self.reply_type(old, self.old_pages if old.pagination else self.old_names)
         after = self.reply_type(new, self.new_pages if new.pagination else self.new_names)
-        if old.pagination is not None and new.pagination is not None and before != after:
-            # The change users meet: what iterating the list yields. The page
-            # schema's own changes are reported with it, under its name.
-            self.emit("pagination.item-changed", where, "the items of the page changed type",
-                      f"`{method}()` returns {after} instead of {before}")
+        if old.pagination is not None and new.pagination is not None:
+            # The change users meet: what iterating the list yields, for the
+            # method and for each variant (which may have a page type of its
+            # own). The page schema's own changes are reported with it, under its name.
+            if before != after:
+                self.emit("pagination.item-changed", where, "the items of the page changed type",
+                          f"`{method}()` returns {after} instead of {before}")
+            for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+                was = self.variant_reply_type(old, name, self.old_pages) or before
+                now = self.variant_reply_type(new, name, self.new_pages) or after
+                if was != now:
+                    self.emit("pagination.item-changed", replace(where, path=f"{where.path} method {name}"),
+                              "the items of the variant's page changed type",
+                              f"`{name}()` returns {now} instead of {was}")
         if old.pagination == new.pagination:
             return
         if old.pagination is None:
@@ -338,6 +347,14 @@ class _Comparer:
             if status.startswith("2") and node is not None:
                 return f"`{py_type(node, 'Response', Spelling('model', names))}`"
         return "the reply"
+
+    @staticmethod
+    def variant_reply_type(op: Operation, method: str, names: Mapping[str, SchemaNames]) -> str | None:
+        """The type an x-variants method returns when it has a reply of its own (`x-response`)."""
+        for name, direction, root in op.variant_roots:
+            if name == method and direction == "response":
+                return f"`{Spelling('model', names).component(root)}`"
+        return None
 
     def operation_names(self, old: Operation, new: Operation, where: Where) -> None:
         before, after = old.python_methods[0], new.python_methods[0]

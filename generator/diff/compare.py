@@ -375,6 +375,21 @@ class _Comparer:
                 f"x-variants generates `{name}`", f"new method `{name}()`",
             )
         self.variant_types(old, new, where)
+        self.variant_headers(old, new, where)
+
+    def variant_headers(self, old: Operation, new: Operation, where: Where) -> None:
+        """Header values an x-variants method always sends (`anthropic-beta: message-batches-...`)."""
+        def spell(items: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+            return "; ".join(f"`{h}: {','.join(v)}`" for h, v in items) or "none"
+
+        for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+            before, after = old.variant_headers.get(name, ()), new.variant_headers.get(name, ())
+            if before != after:
+                self.emit(
+                    "operation.variant-headers-changed", replace(where, path=f"{where.path} method {name}"),
+                    f"headers always sent: {spell(before)} -> {spell(after)}",
+                    f"`{name}()` always sends {spell(after)} (was: {spell(before)})",
+                )
 
     def variant_types(self, old: Operation, new: Operation, where: Where) -> None:
         """A variant method that gains (or loses, or changes) types of its own."""

@@ -385,19 +385,23 @@ def test_date_query_parameters_are_iso_8601_and_replies_parse_to_date(
         # A date-time where a date is documented gives the day it spells, in its own offset.
         export_reply(None, date="2025-03-01T23:30:00-05:00", expires_on=None),
         export_reply(None, date="Sat, 01 Mar 2025 18:02:04 +0000", expires_on="next month"),
+        # ISO 8601's basic form; eight digits that are no date stay text (never seconds since 1970).
+        export_reply(None, date="20250301", expires_on="20251301"),
     )
     with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
         first = client.exports.retrieve("exp_1", day=datetime.date(2025, 3, 1))
         second = client.exports.retrieve("exp_1", day="2025-03-01")
         third = client.exports.retrieve("exp_1")
+        fourth = client.exports.retrieve("exp_1")
     day = datetime.date(2025, 3, 1)
     # A field named `date` would hide the type `date` in its model: it reads `date_`.
-    assert first.date_ == second.date_ == third.date_ == day
+    assert first.date_ == second.date_ == third.date_ == fourth.date_ == day
+    assert fourth.expires_on == "20251301"
     assert type(first.date_) is datetime.date and first.expires_on == datetime.date(2025, 3, 31)
     assert second.expires_on is None
     assert third.expires_on == "next month"  # unreadable: kept as sent, the reply still parses
     assert first.model_dump(mode="json", by_alias=True)["date"] == "2025-03-01"
-    assert [r.query.get("day") for r in mock_server.requests] == [["2025-03-01"], ["2025-03-01"], None]
+    assert [r.query.get("day") for r in mock_server.requests] == [["2025-03-01"], ["2025-03-01"], None, None]
 
 
 def test_dates_in_the_path_are_iso_8601_percent_encoded_and_still_checked(

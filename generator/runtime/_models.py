@@ -191,12 +191,28 @@ class LenientDate:
     ) -> core_schema.CoreSchema:
         return core_schema.union_schema(
             [
+                # ISO 8601's basic form (`20250301`) first: pydantic would read
+                # the digits as seconds since 1970. The pattern is checked in
+                # pydantic-core, so other dates make no Python call here.
+                core_schema.chain_schema(
+                    [
+                        core_schema.str_schema(pattern=r"^[0-9]{8}$"),
+                        core_schema.no_info_plain_validator_function(_basic_date),
+                    ]
+                ),
                 handler(source),
                 core_schema.no_info_plain_validator_function(_odd_date),
                 core_schema.str_schema(),
             ],
             mode="left_to_right",
         )
+
+
+def _basic_date(value: str) -> date | str:
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return value  # eight digits that are no date: kept, never read as seconds
 
 
 def _odd_date(value: object) -> date:

@@ -293,12 +293,12 @@ class _Comparer:
                 self.emit("pagination.item-changed", where, "the items of the page changed type",
                           f"`{method}()` returns {after} instead of {before}")
             for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
-                was = self.variant_reply_type(old, name, self.old_pages) or before
-                now = self.variant_reply_type(new, name, self.new_pages) or after
-                if was != now:
+                gave = self.variant_reply_type(old, name, self.old_pages) or before
+                gives = self.variant_reply_type(new, name, self.new_pages) or after
+                if gave != gives:
                     self.emit("pagination.item-changed", replace(where, path=f"{where.path} method {name}"),
                               "the items of the variant's page changed type",
-                              f"`{name}()` returns {now} instead of {was}")
+                              f"`{name}()` returns {gives} instead of {gave}")
         if old.pagination == new.pagination:
             return
         if old.pagination is None:

@@ -404,6 +404,16 @@ def test_date_query_parameters_are_iso_8601_and_replies_parse_to_date(
     assert [r.query.get("day") for r in mock_server.requests] == [["2025-03-01"], ["2025-03-01"], None, None]
 
 
+def test_a_field_named_date_keeps_its_name_where_no_date_type_is_used(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(rows_reply([b'{"key": "k", "value": 1, "date": "the 1st of March"}\n']))
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        (row,) = list(client.exports.rows("exp_1"))
+    assert row.date == "the 1st of March"
+    assert "date" in type(row).model_fields and "date_" not in type(row).model_fields
+
+
 def test_dates_in_the_path_are_iso_8601_percent_encoded_and_still_checked(
     mock_server: MockServer, exports_client: Any
 ) -> None:

@@ -78,7 +78,7 @@ MISSING = _Missing()
 
 @dataclass(frozen=True)
 class Primitive:
-    kind: _Literal["str", "int", "float", "bool", "bytes", "datetime"]
+    kind: _Literal["str", "int", "float", "bool", "bytes", "date", "datetime"]
 
 
 @dataclass(frozen=True)
@@ -316,6 +316,9 @@ class MethodBinding:
     name: str
     parameters: tuple[Parameter, ...]  # exposed as keyword arguments
     fixed_query: tuple[tuple[str, JsonValue], ...] = ()
+    # Values always sent in a header, after any the caller gives for it (an
+    # ``x-variants`` entry's ``headers``), each once.
+    fixed_header_items: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from the spec reaches the output without being escaped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from generator import ir, naming
@@ -159,10 +159,10 @@ _MODEL_RESERVED = frozenset({
 })
 
 
-def _model_attribute(py_name: str, taken: set[str]) -> str:
+def _model_attribute(py_name: str, taken: set[str], reserved: frozenset[str] = _MODEL_RESERVED) -> str:
     """``py_name``, or with trailing ``_`` until it is neither reserved nor another field's."""
     name = py_name + "_"
-    while name in _MODEL_RESERVED or name in taken:
+    while name in reserved or name in taken:
         name += "_"
     return name
 
@@ -170,11 +170,20 @@ def _model_attribute(py_name: str, taken: set[str]) -> str:
 def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
     fields = []
     attributes = {f.py_name for f in schema.fields}
+    annotations = [writer.render(f.type) for f in schema.fields]
+    # ``date`` is a common field name, so it gives way only in a model whose
+    # annotations use the type ``date`` (a field of that name would hide it).
+    # A scratch writer: the given one may have written other models already.
+    scratch = replace(writer, refs=set(), typing=set(), runtime=set(), extensions=set(),
+                      pydantic=set(), stdlib=set(), _expanding=[])
     for f in schema.fields:
-        annotation = writer.render(f.type)
+        scratch.render(f.type)
+    uses_date = any(spec.split(" as ")[0] == "date" for _, spec in scratch.stdlib)
+    reserved = _MODEL_RESERVED | {"date"} if uses_date else _MODEL_RESERVED
+    for f, annotation in zip(schema.fields, annotations):
         attr = f.py_name
-        if attr in _MODEL_RESERVED:
-            attr = _model_attribute(attr, attributes)
+        if attr in reserved:
+            attr = _model_attribute(attr, attributes, reserved)
             attributes.add(attr)
         default = None
         options: list[str] = []
@@ -493,11 +502,17 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     fixed_headers: list[tuple[str, str]] = [(k, literal(v)) for k, v in op.fixed_headers]
     headers: list[tuple[str, str]] = []
     path_args: list[tuple[str, str]] = []
+    always = dict(binding.fixed_header_items)
+    for name, values in always.items():
+        if not any(p.location == "header" and p.name == name for p in binding.parameters):
+            headers.append((name, literal(",".join(values))))
     for p in binding.parameters:
         params.append(_param_view(p.py_name, p.type, p.required, writer, p.description))
         if p.location == "query":
             is_list = isinstance(p.type, ir.ListOf)
             query.append((p.name, f"header_value({p.py_name})" if is_list and not p.explode else p.py_name))
+        elif p.location == "header" and p.name in always:
+            headers.append((p.name, f"header_value({p.py_name}, always={literal(list(always[p.name]))})"))
         elif p.location == "header":
             headers.append((p.name, f"header_value({p.py_name})"))
         elif p.location == "path":

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from generator import ir, naming
 from generator.plan import (
@@ -88,10 +88,10 @@ class StaticTypeWriter(TypeWriter):
     def _open(self, text: str) -> str:
         return text
 
-    def _datetime(self) -> str:
+    def _datetime(self, kind: Literal["date", "datetime"] = "datetime") -> str:
         if self.side == "model":
-            return self.helper("datetime")
-        return super()._datetime()
+            return self.helper(kind)
+        return super()._datetime(kind)
 
     def _union(self, t: ir.UnionOf) -> str:
         return super()._union(replace(t, discriminator=None))

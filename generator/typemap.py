@@ -51,7 +51,10 @@ HELPERS: dict[str, str] = {
     **{n: "typing" for n in ("Annotated", "Dict", "Iterable", "List", "Literal", "Optional", "Union")},
     **{n: "typing_extensions" for n in ("NotRequired", "Required", "TypeAlias", "TypedDict")},
     "Field": "pydantic",
-    **{n: "runtime" for n in ("BaseModel", "Discriminated", "LenientDateTime", "OpenEnum", "UnknownVariant")},
+    **{n: "runtime" for n in (
+        "BaseModel", "Discriminated", "LenientDate", "LenientDateTime", "OpenEnum", "UnknownVariant",
+    )},
+    "date": "datetime",
     "datetime": "datetime",
 }
 
@@ -179,6 +182,8 @@ class TypeWriter:
         match t:
             case ir.Primitive(kind="datetime"):
                 return self._datetime()
+            case ir.Primitive(kind="date"):
+                return self._datetime("date")
             case ir.Primitive(kind=kind):
                 return _PRIMITIVES[kind]
             case ir.Any_():
@@ -244,13 +249,15 @@ class TypeWriter:
             return self._spell("map", _ANY)
         return {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
 
-    def _datetime(self) -> str:
-        # Replies parse ISO 8601 into ``datetime`` and keep any text that is not
-        # one as it came (a reply never fails on a date's spelling); requests
-        # take a ``datetime`` or the text to send as it is.
-        name = self.helper("datetime")
+    def _datetime(self, kind: Literal["date", "datetime"] = "datetime") -> str:
+        # Replies parse ISO 8601 into ``datetime`` (or ``date``) and keep any
+        # text that is not one as it came (a reply never fails on a date's
+        # spelling); requests take a ``datetime`` (``date``) or the text to send
+        # as it is.
+        name = self.helper(kind)
         if self.side == "model":
-            return f"{self.helper('Annotated')}[{name}, {self.helper('LenientDateTime')}()]"
+            marker = "LenientDateTime" if kind == "datetime" else "LenientDate"
+            return f"{self.helper('Annotated')}[{name}, {self.helper(marker)}()]"
         return self._spell("union", f"str, {name}")
 
     def _open(self, text: str) -> str:

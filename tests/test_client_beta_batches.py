@@ -1,6 +1,7 @@
 """The beta token-count and batch methods parse into the beta types, against a real local server.
 
-Each beta method sends ``?beta=true`` and ``anthropic-beta``, and its reply (a
+Each beta method sends ``?beta=true`` and ``anthropic-beta`` (batch methods always
+with ``message-batches-2024-09-24``, as the official SDK does), and its reply (a
 count with its context-management extra, a page of beta batches, a results file
 whose succeeded lines hold a ``BetaMessage``) comes back as the beta classes,
 not the plain ones.
@@ -130,7 +131,7 @@ def test_beta_results_lines_hold_beta_messages(client: Anthropic, mock_server: M
     )
     assert (download.path, download.query) == (RESULTS_PATH, {"sig": ["abc"]})
     assert download.headers["accept"] == "application/x-jsonl"
-    assert retrieve.headers["anthropic-beta"] == download.headers["anthropic-beta"] == "b-1"
+    assert retrieve.headers["anthropic-beta"] == download.headers["anthropic-beta"] == f"b-1,{BATCHES_BETA}"
     assert download.headers["x-api-key"] == API_KEY  # the same origin as the client's base URL
     plain_retrieve = mock_server.requests[2]
     assert (plain_retrieve.path, plain_retrieve.query) == ("/v1/messages/batches/msgbatch_01", {})
@@ -257,3 +258,72 @@ def test_each_beta_method_has_docs_of_its_own(client: Anthropic, resource: str, 
     assert "betas:" not in plain_doc
     # Beta types are named where the plain doc names plain ones.
     assert "`MessageBatchIndividualResponse`" not in beta_doc
+
+
+BATCHES_BETA = "message-batches-2024-09-24"
+
+
+def _call_every_batch_method(batches: Any, **options: Any) -> list[Any]:
+    """Each batch method once (results reads the batch, then its file): the awaitables if async."""
+    return [
+        batches.create(requests=[{"custom_id": "a", "params": {"model": MODEL, "max_tokens": 5,
+                                                                "messages": HELLO}}], **options),
+        batches.retrieve("msgbatch_01", **options),
+        batches.list(limit=2, **options),
+        batches.cancel("msgbatch_01", **options),
+        batches.delete("msgbatch_01", **options),
+        batches.results("msgbatch_01", **options),
+    ]
+
+
+def _batch_replies(request: RecordedRequest) -> Reply:
+    if request.path == RESULTS_PATH:
+        return results_file({"custom_id": "a", "result": {"type": "expired"}})
+    if request.method == "DELETE":
+        return Reply.json({"id": "msgbatch_01", "type": "message_batch_deleted"})
+    if request.path == "/v1/messages/batches" and request.method == "GET":
+        return Reply.json({"data": [], "has_more": False, "first_id": None, "last_id": None})
+    return Reply.json({**BATCH, "id": "msgbatch_01", "results_url": RESULTS_PATH})
+
+
+@pytest.mark.parametrize(("betas", "sent"), [
+    ({}, BATCHES_BETA),
+    ({"betas": ["b-1"]}, f"b-1,{BATCHES_BETA}"),
+    # The caller's own mention of it is not repeated, nor is one inside a joined string.
+    ({"betas": [BATCHES_BETA, "b-1"]}, f"{BATCHES_BETA},b-1"),
+    ({"betas": f"b-1,{BATCHES_BETA}"}, f"b-1,{BATCHES_BETA}"),
+])
+def test_beta_batch_methods_always_send_the_batches_beta(
+    client: Anthropic, mock_server: MockServer, betas: dict[str, Any], sent: str
+) -> None:
+    # As the official SDK does on every beta batch call, merged with the caller's betas.
+    mock_server.handler = _batch_replies
+    _call_every_batch_method(client.beta.messages.batches, **betas)
+    list(client.beta.messages.batches.results("msgbatch_01", **betas))
+
+    async def body(async_client: AsyncAnthropic) -> None:
+        calls = _call_every_batch_method(async_client.beta.messages.batches, **betas)
+        for call in calls[:-1]:
+            await call
+        async for _ in await calls[-1]:
+            pass
+
+    run_async(mock_server, body)
+    # sync: 6 methods, results (reading the batch, then its file) twice; async: 6 methods
+    beta = [r for r in mock_server.requests if r.path != RESULTS_PATH]
+    files = [r for r in mock_server.requests if r.path == RESULTS_PATH]
+    assert (len(beta), len(files)) == (7 + 6, 2 + 1)
+    assert all(r.query.get("beta") == ["true"] for r in beta)
+    assert [r.headers.get("anthropic-beta") for r in mock_server.requests] == [sent] * 16
+
+
+def test_plain_batch_methods_send_no_beta_and_extra_headers_still_win(
+    client: Anthropic, mock_server: MockServer
+) -> None:
+    mock_server.handler = _batch_replies
+    _call_every_batch_method(client.messages.batches)
+    assert all("anthropic-beta" not in r.headers for r in mock_server.requests)
+    mock_server.requests.clear()
+    # extra_headers replace what the method would send, as everywhere (and in the official SDK).
+    client.beta.messages.batches.retrieve("msgbatch_01", extra_headers={"anthropic-beta": "only-this"})
+    assert mock_server.requests[0].headers["anthropic-beta"] == "only-this"

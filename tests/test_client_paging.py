@@ -1,7 +1,8 @@
 """Generated list, get, delete and JSON Lines methods against a real local server.
 
 The JSON Lines case also downloads from the URL another reply gives
-(``x-url-from``), and has a ``date-time`` field and query parameter.
+(``x-url-from``), and has ``date-time`` and ``date`` fields, query parameters
+and path parameters.
 
 The clients come from the feature cases ``tests/cases/cursor_pagination`` and
 ``tests/cases/jsonl_download``, generated (package only) into a temporary
@@ -282,8 +283,10 @@ def test_jsonl_with_raw_response(
 # --- a download from the URL another reply gives (x-url-from) --------------------
 
 
-def export_reply(file_url: str | None, status: str = "done", created_at: str = "2025-03-01T12:00:00Z") -> Reply:
-    return Reply.json({"id": "exp_1", "status": status, "created_at": created_at, "file_url": file_url})
+def export_reply(
+    file_url: str | None, status: str = "done", created_at: str = "2025-03-01T12:00:00Z", **more: object
+) -> Reply:
+    return Reply.json({"id": "exp_1", "status": status, "created_at": created_at, "file_url": file_url, **more})
 
 
 @pytest.mark.parametrize("where", ["same origin", "relative", "another port"])
@@ -369,4 +372,75 @@ def test_date_time_query_parameters_are_iso_8601_and_replies_parse_to_datetime(
     assert third.created_at == "yesterday"  # unreadable: kept as sent, the reply still parses
     assert [r.query.get("as_of") for r in mock_server.requests] == [
         ["2025-03-01T12:30:00+02:00"], ["2025-03-01T10:30:00Z"], None
+    ]
+
+
+def test_date_query_parameters_are_iso_8601_and_replies_parse_to_date(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    import datetime
+
+    mock_server.enqueue(
+        export_reply(None, date="2025-03-01", expires_on="2025-03-31"),
+        # A date-time where a date is documented gives the day it spells, in its own offset.
+        export_reply(None, date="2025-03-01T23:30:00-05:00", expires_on=None),
+        export_reply(None, date="Sat, 01 Mar 2025 18:02:04 +0000", expires_on="next month"),
+        # ISO 8601's basic form; eight digits that are no date stay text (never seconds since 1970).
+        export_reply(None, date="20250301", expires_on="20251301"),
+    )
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        first = client.exports.retrieve("exp_1", day=datetime.date(2025, 3, 1))
+        second = client.exports.retrieve("exp_1", day="2025-03-01")
+        third = client.exports.retrieve("exp_1")
+        fourth = client.exports.retrieve("exp_1")
+    day = datetime.date(2025, 3, 1)
+    # A field named `date` would hide the type `date` in its model: it reads `date_`.
+    assert first.date_ == second.date_ == third.date_ == fourth.date_ == day
+    assert fourth.expires_on == "20251301"
+    assert type(first.date_) is datetime.date and first.expires_on == datetime.date(2025, 3, 31)
+    assert second.expires_on is None
+    assert third.expires_on == "next month"  # unreadable: kept as sent, the reply still parses
+    assert first.model_dump(mode="json", by_alias=True)["date"] == "2025-03-01"
+    assert [r.query.get("day") for r in mock_server.requests] == [["2025-03-01"], ["2025-03-01"], None, None]
+
+
+def test_a_field_named_date_keeps_its_name_where_no_date_type_is_used(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    mock_server.enqueue(rows_reply([b'{"key": "k", "value": 1, "date": "the 1st of March"}\n']))
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        (row,) = list(client.exports.rows("exp_1"))
+    assert row.date == "the 1st of March"
+    assert "date" in type(row).model_fields and "date_" not in type(row).model_fields
+
+
+def test_dates_in_the_path_are_iso_8601_percent_encoded_and_still_checked(
+    mock_server: MockServer, exports_client: Any
+) -> None:
+    import datetime
+
+    moment = datetime.datetime(2025, 3, 1, 12, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    day = datetime.date(2025, 3, 1)
+    mock_server.enqueue(export_reply(None), export_reply(None), export_reply(None))
+    with exports_client.ExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+        client.exports.snapshot(day, export_id="exp_1", taken_at=moment)
+        client.exports.snapshot("2025-03-01", export_id="exp_1", taken_at="2025-03-01T10:30:00Z")
+        for bad in ("", "..", "2025/03/01"):
+            with pytest.raises(ValueError, match="path parameter `taken_at`"):
+                client.exports.snapshot(day, export_id="exp_1", taken_at=bad)
+            with pytest.raises(ValueError, match="path parameter `day`"):
+                client.exports.snapshot(bad, export_id="exp_1", taken_at=moment)
+
+    async def run() -> None:
+        async with exports_client.AsyncExportsClient(api_key=KEY, base_url=mock_server.url) as client:
+            await client.exports.snapshot(day, export_id="exp_1", taken_at=moment.replace(microsecond=5))
+            with pytest.raises(ValueError, match="path parameter `taken_at`"):
+                await client.exports.snapshot(day, export_id="exp_1", taken_at="../x")
+
+    asyncio.run(run())
+    # `:` and `+` are percent-encoded: a `+` left raw reads as a space to some servers.
+    assert [r.path for r in mock_server.requests] == [
+        "/v1/exports/exp_1/snapshots/2025-03-01T12%3A30%3A00%2B02%3A00/2025-03-01",
+        "/v1/exports/exp_1/snapshots/2025-03-01T10%3A30%3A00Z/2025-03-01",
+        "/v1/exports/exp_1/snapshots/2025-03-01T12%3A30%3A00.000005%2B02%3A00/2025-03-01",
     ]

@@ -147,3 +147,36 @@ def test_vendor_dates_parse_however_the_server_spells_them(tmp_path: Path) -> No
     moment = datetime.datetime(2021, 2, 6, 18, 2, 4, tzinfo=datetime.timezone.utc)
     assert cert.date_created == moment and cert.date_updated == moment
     assert cert.date_expires == "not a date"
+
+
+def test_vendor_calendar_dates_parse_however_the_server_spells_them(tmp_path: Path) -> None:
+    # Xero's Assets API declares `format: date` but its replies spell these as
+    # midnight date-times (`2020-01-01T00:00:00`); its older APIs also use
+    # `/Date(ms+0000)/`. Each is read as a `date` where it can be, and kept as
+    # text where it cannot: a reply never fails on a date.
+    import datetime
+
+    from tests.mockserver import MockServer, Reply
+
+    name = "xero-assets.yaml"
+    api = generate(CORPUS / name, tmp_path, display_path=name, strict=False).api
+    op = next(o for o in api.operations if o.operation_id == "getAssetById")
+    (binding,) = op.bindings
+    reply = {"assetId": "3b5b3a38-5649-495f-87a1-14a4e5918634", "assetName": "Laptop",
+             "purchaseDate": "2020-01-01T00:00:00", "disposalDate": "2021-06-30",
+             "bookDepreciationDetail": {"depreciationStartDate": "/Date(1580515200000+0000)/"}}
+    with imported(tmp_path, api.package) as package, MockServer() as server:
+        server.enqueue(Reply.json(reply))
+        client = getattr(package, api.client_name)(base_url=server.url, api_key="k")
+        try:
+            target: object = client
+            for part in binding.resource:
+                target = getattr(target, part)
+            asset = getattr(target, binding.name)("3b5b3a38-5649-495f-87a1-14a4e5918634",
+                                                  xero_tenant_id="t")
+        finally:
+            client.close()
+    assert asset.purchase_date == datetime.date(2020, 1, 1)
+    assert type(asset.disposal_date) is datetime.date and asset.disposal_date == datetime.date(2021, 6, 30)
+    assert asset.book_depreciation_detail.depreciation_start_date == "/Date(1580515200000+0000)/"
+    assert server.requests[0].headers["xero-tenant-id"] == "t"

@@ -251,6 +251,7 @@ class _OperationBuilder(_ResponseBuilder):
                 name=method,
                 parameters=params,
                 fixed_query=tuple(sorted(fixed.items())),
+                fixed_header_items=_header_items(variant),
             )
             yield replace(
                 op,
@@ -308,9 +309,19 @@ class _OperationBuilder(_ResponseBuilder):
                         if p.name not in fixed
                     ),
                     fixed_query=tuple(sorted(fixed.items())),
+                    fixed_header_items=_header_items(variant),
                 )
             )
         return tuple(result)
+
+
+def _header_items(variant: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A variant's ``headers``: each header's values, a lone string as a list of one."""
+    headers = variant.get("headers") or {}
+    return tuple(sorted(
+        (str(name), (str(values),) if isinstance(values, str) else tuple(str(v) for v in values))
+        for name, values in headers.items()
+    ))
 
 def _has_own_schemas(variant: Any) -> bool:
     # Own docs make a variant a method of its own too (the same types, other words).

@@ -203,6 +203,8 @@ class _SchemaBuilder(_Base):
             return ir.Primitive("bytes")
         if kind == "string" and schema.get("format") == "date-time":
             return ir.Primitive("datetime")
+        if kind == "string" and schema.get("format") == "date":
+            return ir.Primitive("date")
         return _PRIMITIVES.get(str(kind), ir.Any_())
 
     def hoist(self, name: str, schema: dict[str, Any], pointer: Pointer) -> ir.Ref:

@@ -285,11 +285,20 @@ class _Comparer:
         method = new.python_methods[0]
         before = self.reply_type(old, self.old_pages if old.pagination else self.old_names)
         after = self.reply_type(new, self.new_pages if new.pagination else self.new_names)
-        if old.pagination is not None and new.pagination is not None and before != after:
-            # The change users meet: what iterating the list yields. The page
-            # schema's own changes are reported with it, under its name.
-            self.emit("pagination.item-changed", where, "the items of the page changed type",
-                      f"`{method}()` returns {after} instead of {before}")
+        if old.pagination is not None and new.pagination is not None:
+            # The change users meet: what iterating the list yields, for the
+            # method and for each variant (which may have a page type of its
+            # own). The page schema's own changes are reported with it, under its name.
+            if before != after:
+                self.emit("pagination.item-changed", where, "the items of the page changed type",
+                          f"`{method}()` returns {after} instead of {before}")
+            for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+                gave = self.variant_reply_type(old, name, self.old_pages) or before
+                gives = self.variant_reply_type(new, name, self.new_pages) or after
+                if gave != gives:
+                    self.emit("pagination.item-changed", replace(where, path=f"{where.path} method {name}"),
+                              "the items of the variant's page changed type",
+                              f"`{name}()` returns {gives} instead of {gave}")
         if old.pagination == new.pagination:
             return
         if old.pagination is None:
@@ -339,6 +348,14 @@ class _Comparer:
                 return f"`{py_type(node, 'Response', Spelling('model', names))}`"
         return "the reply"
 
+    @staticmethod
+    def variant_reply_type(op: Operation, method: str, names: Mapping[str, SchemaNames]) -> str | None:
+        """The type an x-variants method returns when it has a reply of its own (`x-response`)."""
+        for name, direction, root in op.variant_roots:
+            if name == method and direction == "response":
+                return f"`{Spelling('model', names).component(root)}`"
+        return None
+
     def operation_names(self, old: Operation, new: Operation, where: Where) -> None:
         before, after = old.python_methods[0], new.python_methods[0]
         ids = f"operationId `{old.operation_id}` -> `{new.operation_id}`"
@@ -358,6 +375,21 @@ class _Comparer:
                 f"x-variants generates `{name}`", f"new method `{name}()`",
             )
         self.variant_types(old, new, where)
+        self.variant_headers(old, new, where)
+
+    def variant_headers(self, old: Operation, new: Operation, where: Where) -> None:
+        """Header values an x-variants method always sends (`anthropic-beta: message-batches-...`)."""
+        def spell(items: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+            return "; ".join(f"`{h}: {','.join(v)}`" for h, v in items) or "none"
+
+        for name in sorted(set(old.python_methods[1:]) & set(new.python_methods[1:])):
+            before, after = old.variant_headers.get(name, ()), new.variant_headers.get(name, ())
+            if before != after:
+                self.emit(
+                    "operation.variant-headers-changed", replace(where, path=f"{where.path} method {name}"),
+                    f"headers always sent: {spell(before)} -> {spell(after)}",
+                    f"`{name}()` always sends {spell(after)} (was: {spell(before)})",
+                )
 
     def variant_types(self, old: Operation, new: Operation, where: Where) -> None:
         """A variant method that gains (or loses, or changes) types of its own."""

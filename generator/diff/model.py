@@ -175,6 +175,9 @@ class Operation:
     url_from: tuple[str, str] | None = None
     # The docstrings an x-variants method has of its own: method -> (summary, description).
     variant_docs: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    # The header values an x-variants method always sends (its entry's ``headers``):
+    # method -> ((header, values), ...), sorted.
+    variant_headers: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -336,6 +336,7 @@ class _Normalizer:
         variant_params: dict[str, str] = {}
         variant_roots: list[tuple[str, str, str]] = []
         variant_docs: dict[str, tuple[str | None, str | None]] = {}
+        variant_headers: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
         variants = raw.get("x-variants") if isinstance(raw.get("x-variants"), list) else []
         for variant in variants:
             if not isinstance(variant, dict):
@@ -344,6 +345,12 @@ class _Normalizer:
             methods.append(name)
             if "summary" in variant or "description" in variant:
                 variant_docs[name] = (_text(variant.get("summary")), _text(variant.get("description")))
+            headers = variant.get("headers")
+            if isinstance(headers, dict) and headers:
+                variant_headers[name] = tuple(sorted(
+                    (str(k), (str(v),) if isinstance(v, str) else tuple(str(x) for x in v or ()))
+                    for k, v in headers.items()
+                ))
             for p in list(variant.get("parameters") or []) + list(variant.get("query") or {}):
                 variant_params.setdefault(str(p), name)
             for key, direction in _VARIANT_SCHEMAS:
@@ -372,6 +379,7 @@ class _Normalizer:
             pagination=_pagination(raw.get("x-pagination")),
             url_from=_url_from(raw.get("x-url-from")),
             variant_docs=variant_docs,
+            variant_headers=variant_headers,
         )
 
     def parameter(self, entry: Any, pointer: Pointer) -> Param | None:

@@ -226,8 +226,9 @@ def _bare_type(node: Node, context: str, spelling: Spelling) -> str:
                 return literal(node.enum)
             if node.type == "string" and node.format == "binary":
                 return "bytes"
-            if node.type == "string" and node.format == "date-time":
-                return "str | datetime" if spelling.request_style else "datetime"
+            if node.type == "string" and node.format in ("date", "date-time"):
+                name = "datetime" if node.format == "date-time" else "date"
+                return f"str | {name}" if spelling.request_style else name
             return _SCALARS[node.type]
         case Array():
             return f"list[{py_type(node.items, context + 'Item', spelling)}]"

@@ -101,6 +101,13 @@ _TABLE = (
     ),
     # -- parameters ----------------------------------------------------------------
     Rule(
+        "operation.variant-headers-changed",
+        "an x-variants method always sends other header values (its entry's `headers`)",
+        "compatible", "compatible", python_breaking=False,
+        why_request="the method takes the same arguments; only the fixed header values it adds change",
+        why_response="the method returns the same type",
+    ),
+    Rule(
         "pagination.added", "a list operation became paginated (x-pagination)", "compatible", "compatible",
         python_breaking=True,
     ),

@@ -166,7 +166,14 @@ class Pages(Site):
     def method(self, op: ir.Operation, binding: ir.MethodBinding) -> dict[str, Any]:
         facts = [f"HTTP: {code(_http_line(op, binding))}"]
         headers = [code(f"{k}: {v}") for k, v in op.fixed_headers]
-        headers += [f"{code(p.name)} from {code(p.py_name)}" for p in binding.parameters if p.location == "header"]
+        always = dict(binding.fixed_header_items)
+        for p in binding.parameters:
+            if p.location == "header" and p.name in always:
+                headers.append(f"{code(p.name)} from {code(p.py_name)}, followed by "
+                               f"{code(','.join(always.pop(p.name)))}")
+            elif p.location == "header":
+                headers.append(f"{code(p.name)} from {code(p.py_name)}")
+        headers += [code(f"{k}: {','.join(v)}") for k, v in always.items()]
         if headers:
             facts.append("Headers: " + ", ".join(headers))
         returns = self.type_cell(op.result, "model", "../") if op.result else code("None")

@@ -6,9 +6,11 @@ about:
 
 - unknown fields are kept (``extra="allow"``) and readable as attributes;
 - an enum annotated with ``OpenEnum`` also accepts values it does not list;
-- a date annotated with ``LenientDateTime`` parses ISO 8601 / RFC 3339 (with
-  ``Z``, ``+00:00`` or ``+0000``), then a few spellings servers and proxies
-  use (``+00``, an RFC 2822 date), and otherwise keeps the text as it came;
+- a date-time annotated with ``LenientDateTime`` parses ISO 8601 / RFC 3339
+  (with ``Z``, ``+00:00`` or ``+0000``), then a few spellings servers and
+  proxies use (``+00``, an RFC 2822 date), and otherwise keeps the text as it
+  came; a calendar date annotated with ``LenientDate`` parses ``2025-03-01``,
+  takes the date a full date-time spells, and otherwise keeps the text too;
 - a union annotated with ``Discriminated`` dispatches on its tag without trial
   parsing, and a tag it does not know parses into the union's fallback model
   instead of failing.
@@ -33,10 +35,11 @@ UnknownContentBlock)``, or a ``str`` outside the ``Literal``).
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 import pydantic
@@ -47,6 +50,7 @@ from pydantic_core import core_schema
 __all__ = [
     "BaseModel",
     "Discriminated",
+    "LenientDate",
     "LenientDateTime",
     "OpenEnum",
     "UnknownVariant",
@@ -172,6 +176,63 @@ def _odd_datetime(value: object) -> datetime:
         return email.utils.parsedate_to_datetime(text)  # "Fri, 18 Oct 2024 18:20:01 GMT"
     except (TypeError, ValueError, IndexError):
         raise ValueError("not a date-time") from None
+
+
+class LenientDate:
+    """Marks a ``date`` of a response: parsed when it can be, kept as text when not.
+
+    A server that sends a full date-time where a date is documented
+    (``2025-03-01T00:00:00Z``, or an RFC 2822 date) gives the calendar date it
+    spells, in its own offset: converting to another zone would change the day.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.union_schema(
+            [
+                # ISO 8601's basic form (`20250301`) first: pydantic would read
+                # the digits as seconds since 1970. The pattern is checked in
+                # pydantic-core, so other dates make no Python call here.
+                core_schema.chain_schema(
+                    [
+                        core_schema.str_schema(pattern=r"^[0-9]{8}$"),
+                        core_schema.no_info_plain_validator_function(_basic_date),
+                    ]
+                ),
+                handler(source),
+                core_schema.no_info_plain_validator_function(_odd_date),
+                core_schema.str_schema(),
+            ],
+            mode="left_to_right",
+        )
+
+
+def _basic_date(value: str) -> date | str:
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return value  # eight digits that are no date: kept, never read as seconds
+
+
+def _odd_date(value: object) -> date:
+    if not isinstance(value, str):
+        raise ValueError("not a date")
+    try:
+        moment: datetime = _datetime_validator().validate_python(value.strip())
+        return moment.date()
+    except pydantic_core.ValidationError:
+        pass
+    try:
+        return _odd_datetime(value).date()
+    except ValueError:
+        raise ValueError("not a date") from None
+
+
+@functools.lru_cache(maxsize=None)
+def _datetime_validator() -> pydantic_core.SchemaValidator:
+    # Built on first use: most replies hold no odd date.
+    return pydantic_core.SchemaValidator(core_schema.datetime_schema())
 
 
 # eq=False keeps instances hashable by identity: typing hashes Annotated metadata.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Mapping
+from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from ._errors import DownloadNotReadyError
@@ -32,13 +32,23 @@ def format_path(template: str, values: Mapping[str, object]) -> str:
     return path
 
 
-def header_value(value: object) -> str | NotGiven:
-    """A header (or comma-joined query) value: lists are joined with commas."""
+def header_value(value: object, always: Sequence[str] = ()) -> str | NotGiven:
+    """A header (or comma-joined query) value: lists are joined with commas.
+
+    ``always`` are values this method sends in the header whatever the caller
+    gives: they follow the caller's, and one the caller already gave is not
+    repeated (as a set of flags, ``a,b,a`` means no more than ``a,b``).
+    """
     if isinstance(value, NotGiven):
-        return value
+        return ",".join(always) if always else value
     if isinstance(value, (list, tuple)):
-        return ",".join(_text(v) for v in value)
-    return _text(value)
+        items = [_text(v) for v in value]
+    else:
+        items = [_text(value)]
+    if always:
+        given = {part.strip() for item in items for part in item.split(",")}
+        items += [a for a in always if a not in given]
+    return ",".join(items)
 
 
 def linked_url(source: object, field: str, state: str | None = None) -> str:

@@ -20,7 +20,9 @@ from generator.validate.text import did_you_mean, quoted
 
 __all__ = ["check_extensions"]
 
-_VARIANT_KEYS = ("resource", "method", "query", "parameters", "summary", "description")
+_VARIANT_KEYS = ("resource", "method", "query", "headers", "parameters", "summary", "description")
+# One value of a list header (`anthropic-beta: a,b`): a token, no comma or space.
+_HEADER_ITEM = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 _STREAMING_KEYS = ("flag", "terminal-event", "error-event", "helper")
 _CODEGEN_KEYS = {
     "package": "module",
@@ -168,6 +170,7 @@ def _variants(doc: Document, op: Operation,
             yield _e("E220", doc, (*where, "query"),
                      "`query` must map parameter names to fixed values",
                      hint="for example `query: {beta: true}`")
+        yield from _variant_headers(doc, (*where, "headers"), variant.get("headers", {}))
         listed = variant.get("parameters", [])
         if not isinstance(listed, list):
             yield _e("E220", doc, (*where, "parameters"), "`parameters` must be a list of names")
@@ -177,6 +180,23 @@ def _variants(doc: Document, op: Operation,
                 yield _e("E220", doc, (*where, "parameters", j),
                          f"`x-variants` names {quoted(name)}, which is not a parameter of "
                          "this operation", hint=did_you_mean(str(name), names))
+
+
+def _variant_headers(doc: Document, where: Pointer, headers: object) -> Iterator[Diagnostic]:
+    hint = "for example `headers: {anthropic-beta: [message-batches-2024-09-24]}`"
+    if not isinstance(headers, dict):
+        yield _e("E220", doc, where, "`headers` must map header names to the values always sent", hint=hint)
+        return
+    for name, values in headers.items():
+        items = [values] if isinstance(values, str) else values
+        if not isinstance(name, str) or not _HEADER_ITEM.match(name):
+            yield _e("E220", doc, where, f"{quoted(name)} is not a header name", hint=hint)
+        elif not isinstance(items, list) or not items or not all(
+            isinstance(v, str) and _HEADER_ITEM.match(v) for v in items
+        ):
+            yield _e("E220", doc, (*where, name),
+                     f"the values of header {quoted(name)} must be a token or a list of tokens"
+                     " (no commas or spaces: the client joins them with commas)", hint=hint)
 
 
 def _streaming(doc: Document, op: Operation) -> Iterator[Diagnostic]:

@@ -20,6 +20,8 @@ construct the file came from when one did, and the run writes nothing.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import replace
 from typing import Iterable
 
@@ -30,6 +32,8 @@ __all__ = ["GeneratedCodeError", "Origin", "check_compiles", "not_python"]
 # Where a generated file came from: a phrase ("schema `From`") and its place in the spec.
 Origin = tuple[str, "Location | None"]
 
+# An import of a sibling module, in a package's ``__init__``: the error is that module's name.
+_SIBLING_IMPORT = re.compile(r"\bfrom\s+\.([A-Za-z_]\w*)\b")
 _BUG = "a bug in messages-codegen: please report it with the spec that caused it"
 _OVERRIDE = (
     "the templates given with --templates render code that does not compile: check yours "
@@ -60,22 +64,36 @@ def check_compiles(
         try:
             compile(text, path, "exec", dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            problems.append(_diagnostic(path, exc, origins.get(path), overridden))
+            problems.append(_diagnostic(path, exc, _origin(path, exc, origins), overridden))
     if problems:
         raise GeneratedCodeError(problems)
 
 
-def not_python(path: str, text: str, reason: str, origin: Origin | None, overridden: bool,
+def not_python(path: str, text: str, reason: str, origins: dict[str, Origin], overridden: bool,
                line_offset: int = 0) -> GeneratedCodeError:
     """The error for rendered ``text`` that black could not read (before any header)."""
+    origin = origins.get(path)
     try:
         compile(text, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        diagnostic = _diagnostic(path, exc, origin, overridden, line_offset)
+        diagnostic = _diagnostic(path, exc, origin or _origin(path, exc, origins), overridden, line_offset)
     else:
         # Python reads it but black's grammar (py39) does not.
         diagnostic = _diagnostic(path, SyntaxError(reason), origin, overridden, line_offset)
     return GeneratedCodeError([diagnostic])
+
+
+def _origin(path: str, exc: BaseException, origins: dict[str, Origin]) -> Origin | None:
+    """The file's own origin; for a line importing a sibling module, that module's."""
+    if path in origins:
+        return origins[path]
+    line = exc.text if isinstance(exc, SyntaxError) else None
+    found = _SIBLING_IMPORT.search(line or "")
+    if found is None:
+        return None
+    # A schema named `From` once gave `from .from import From` in types/__init__.py.
+    folder, ext = posixpath.dirname(path), posixpath.splitext(path)[1]
+    return origins.get(posixpath.join(folder, found.group(1) + ext))
 
 
 def _diagnostic(

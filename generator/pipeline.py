@@ -189,7 +189,7 @@ def render_tree(
             if rendered is None:
                 raise
             # Black read the rendered text, before the header's two lines.
-            raise not_python(exc.path, rendered, str(exc), origins.get(exc.path), overridden, 2) from None
+            raise not_python(exc.path, rendered, str(exc), origins, overridden, 2) from None
         for (path, _, digest), text in zip(to_format, formatted):
             final = fmt.header(source, digest, text) + text
             if path not in verbatim:

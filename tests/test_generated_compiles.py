@@ -7,6 +7,8 @@ where the problem would be, and the schema the file came from.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,25 @@ def test_files_reused_from_the_previous_output_are_not_compiled_again(
     assert "pets/_base_client.py" not in compiled[0]
     assert set(compiled[0]) < rendered
     assert compiled[1] == []
+
+
+def test_an_import_of_a_module_is_blamed_on_the_schema_of_that_module(project: Path) -> None:
+    # As a schema named `From` once gave `from .from import From` in types/__init__.py.
+    bad = project / "bad"
+    bad.mkdir()
+    original = (ROOT / "templates" / "types_init.py.jinja").read_text(encoding="utf-8")
+    # Only the line importing `Pet` (types/__init__.py), not the resources' (same template).
+    broken = original.replace('" as " ~ name %}', '" as " ~ name ~ (" Pet" if name == "Pet" else "") %}')
+    assert broken != original
+    (bad / "types_init.py.jinja").write_text(broken, encoding="utf-8")
+
+    result = _generate("--templates", "bad")
+
+    assert result.exit_code == 1
+    assert re.search(
+        r"^out/pets/types/__init__\.py:\d+:\d+: error\[E020\]: the generated code does not compile: ",
+        result.stderr,
+        re.MULTILINE,
+    ), result.stderr
+    assert "  note: see also spec.yaml:15:5\n  hint: generated from schema `Pet`; " in result.stderr
+    assert not (project / "out").exists()

@@ -2,10 +2,13 @@
 
 ::
 
-    load -> validate -> build IR -> plan -> render -> format -> write (or compare)
+    load -> validate -> build IR -> plan -> render -> format -> compile -> write (or compare)
 
 Only ``load`` reads the spec and only the last stage touches the output
-directory; any error before it leaves the output exactly as it was.
+directory; any error before it leaves the output exactly as it was. The
+compile stage (``generator.compiled``) is the net under all the others: a
+Python file that would not compile stops the run (E020) before anything is
+written.
 
 One generation renders up to three targets from the same IR into one tree:
 the package at the top, its stub-only package under ``stubs/`` and its
@@ -138,7 +141,8 @@ def render_tree(
     ``full_black`` runs black over every Python file instead of trusting our
     templates' layout; the output is the same, only slower. ``source`` is the
     spec's name that headers and PROVENANCE.json record (default: the name
-    the spec was loaded under).
+    the spec was loaded under). Raises GeneratedCodeError (E020, paths relative
+    to the tree) when a Python file rendered in this run does not compile.
     """
     env = make_environment(templates)
     source = api.spec_path if source is None else source

@@ -4,7 +4,8 @@ Codes are stable: tests, CI annotations and users' muscle memory refer to them,
 so a code is never reused for a different problem. Ranges:
 
 - ``E0xx`` the YAML layer (``generator.loader``): the file is not strict, JSON-typed YAML;
-  ``E010``-``E019``: a ``$ref`` to another file that cannot be bundled (``generator.bundle``).
+  ``E010``-``E019``: a ``$ref`` to another file that cannot be bundled (``generator.bundle``);
+  ``E020``-``E024``: the generated code itself (``generator.compiled``), located in the generated file.
 - ``E1xx`` structure, as openapi-spec-validator judges it against the OpenAPI schema.
 - ``E2xx`` our own checks: what the generator relies on beyond the OpenAPI schema.
 - ``E4xx`` the generator (``generator.build``): valid OpenAPI it cannot turn into code yet.
@@ -53,6 +54,9 @@ CODES: tuple[Code, ...] = (
     Code("E013", "ref-outside-folder", "a `$ref` to a file outside the root spec's folder, or by an absolute path"),
     Code("E014", "path-item-cycle", "path items (or operations) that include each other through files"),
     Code("E015", "path-item-ref-clash", "a key written both beside a path item's `$ref` and in the file it names"),
+    # The generated code itself (generator.compiled): located in the generated file.
+    Code("E020", "generated-code-does-not-compile",
+         "a generated Python file does not compile (a generator bug, or a --templates override)"),
     # Structure (openapi-spec-validator).
     Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
     Code("E101", "missing-field", "a field the OpenAPI schema requires is missing"),

@@ -114,9 +114,20 @@ def reusable(existing: bytes | None, digest: str) -> bool:
 
 
 class TemplateOutputError(GeneratorError):
-    """A template produced text that is not Python: a bug in the template."""
+    """A template produced text that is not Python: a bug in the template.
+
+    ``generator.pipeline`` turns it into a located error (E020) about the file.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, path: str = "") -> None:
+        # Both in ``args``, so the error survives the trip back from a worker process.
+        super().__init__(message, path)
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def _black(path: str, text: str, mode: black.Mode) -> str:
@@ -129,7 +140,8 @@ def _black(path: str, text: str, mode: black.Mode) -> str:
     except InvalidInput as exc:
         raise TemplateOutputError(
             f"{path}: the rendered template is not valid Python ({exc}); "
-            "if you override templates (--templates), check yours"
+            "if you override templates (--templates), check yours",
+            path,
         ) from None
 
 

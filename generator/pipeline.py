@@ -2,10 +2,13 @@
 
 ::
 
-    load -> validate -> build IR -> plan -> render -> format -> write (or compare)
+    load -> validate -> build IR -> plan -> render -> format -> compile -> write (or compare)
 
 Only ``load`` reads the spec and only the last stage touches the output
-directory; any error before it leaves the output exactly as it was.
+directory; any error before it leaves the output exactly as it was. The
+compile stage (``generator.compiled``) is the net under all the others: a
+Python file that would not compile stops the run (E020) before anything is
+written.
 
 One generation renders up to three targets from the same IR into one tree:
 the package at the top, its stub-only package under ``stubs/`` and its
@@ -26,6 +29,7 @@ from jinja2 import Environment
 from generator import __version__, docs, fmt, incremental, stubs
 from generator.build import build_api
 from generator.cache import Record
+from generator.compiled import GeneratedCodeError, Origin, check_compiles, not_python
 from generator.diagnostics import Diagnostic, SpecError, UsageError, has_errors
 from generator.ir import Api
 from generator.loader import load_spec
@@ -137,13 +141,15 @@ def render_tree(
     ``full_black`` runs black over every Python file instead of trusting our
     templates' layout; the output is the same, only slower. ``source`` is the
     spec's name that headers and PROVENANCE.json record (default: the name
-    the spec was loaded under).
+    the spec was loaded under). Raises GeneratedCodeError (E020, paths relative
+    to the tree) when a Python file rendered in this run does not compile.
     """
     env = make_environment(templates)
     source = api.spec_path if source is None else source
     roots = target_roots(targets)
     out: dict[str, bytes] = {}
     pending: list[_Pending] = []
+    origins: dict[str, Origin] = {}
     # The hand-written runtime, copied as it is: black-formatted in the
     # repository (tests/test_golden.py holds it to that), so never laid out.
     verbatim: set[str] = set()
@@ -154,7 +160,7 @@ def render_tree(
             text = (RUNTIME_DIR / name).read_text(encoding="utf-8")
             verbatim.add(f"{root}{api.package}/{name}")
             pending.append((f"{root}{api.package}/{name}", text, False))
-        _render_planned(plan_files(api), root, env, source, out, pending)
+        _render_planned(plan_files(api), root, env, source, out, pending, origins)
         out[f"{root}{api.package}/py.typed"] = b""
     if "stubs" in roots:
         root = roots["stubs"]
@@ -162,27 +168,41 @@ def render_tree(
             text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
             verbatim.add(f"{root}{stubs.stub_package(api)}/{name}")
             pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
-        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending)
+        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending, origins)
     if "docs" in roots:
-        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending)
+        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending, origins)
     # Our own templates lay their output out as black would; a user's may not.
     full_black = full_black or templates is not None
+    overridden = templates is not None
+    # Rendered in this run (not reused) and not the runtime copied as it is.
+    to_compile: list[tuple[str, str]] = []
     for is_pyi in (False, True):
         salt = fmt.salt(is_pyi)
         batch = [(path, text, fmt.rendered_hash(text, salt)) for path, text, pyi in pending if pyi == is_pyi]
         to_format = [item for item in batch if not fmt.reusable(existing.get(item[0]), item[2])]
-        if full_black:
-            formatted = fmt.format_python(((path, text) for path, text, _ in to_format), is_pyi)
-        else:
-            formatted = [
-                text if path in verbatim else fmt.layout(path, text, is_pyi)
-                for path, text, _ in to_format
-            ]
+        try:
+            if full_black:
+                formatted = fmt.format_python(((path, text) for path, text, _ in to_format), is_pyi)
+            else:
+                formatted = [
+                    text if path in verbatim else fmt.layout(path, text, is_pyi)
+                    for path, text, _ in to_format
+                ]
+        except fmt.TemplateOutputError as exc:
+            rendered = next((text for path, text, _ in to_format if path == exc.path), None)
+            if rendered is None:
+                raise
+            # Black read the rendered text, before the header's two lines.
+            raise not_python(exc.path, rendered, str(exc), origins, overridden, 2) from None
         for (path, _, digest), text in zip(to_format, formatted):
-            out[path] = (fmt.header(source, digest, text) + text).encode("utf-8")
+            final = fmt.header(source, digest, text) + text
+            if path not in verbatim:
+                to_compile.append((path, final))
+            out[path] = final.encode("utf-8")
         for path, _, digest in batch:
             if path not in out:
                 out[path] = _reheaded(existing[path], source, digest)
+    check_compiles(to_compile, origins, overridden)
     out[PROVENANCE] = _provenance(api, roots, source)
     return dict(sorted(out.items()))
 
@@ -202,10 +222,13 @@ def _render_planned(
     source: str,
     out: dict[str, bytes],
     pending: list[_Pending],
+    origins: dict[str, Origin],
 ) -> None:
     """Render planned files: Python and stubs wait for black, the rest is final."""
     for planned in planned_files:
         path = root + planned.path
+        if planned.origin is not None:
+            origins[path] = planned.origin
         if planned.template is None:
             text = planned.content
         else:
@@ -259,7 +282,11 @@ def generate(
     # hash of its body that its header records, so it is formatted afresh.
     if source is None:
         source = display_path if display_path is not None else recorded_name(spec_path, out)
-    files = render_tree(api, existing, templates, targets, full_black, source)
+    try:
+        files = render_tree(api, existing, templates, targets, full_black, source)
+    except GeneratedCodeError as exc:
+        # Nothing was written: the output folder holds what it held.
+        raise exc.under(display_name(out)) from None
     result = GenerateResult(api=api, files=files, warnings=warnings)
     if check:
         owned = owned_files(out, existing) | set(files)

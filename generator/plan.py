@@ -8,10 +8,11 @@ from the spec reaches the output without being escaped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from generator import ir, naming
+from generator.diagnostics import Location
 from generator.typemap import (
     TypeWriter,
     docstring,
@@ -48,6 +49,19 @@ class OutputFile:
     template: str | None  # None: ``content`` is copied as it is
     context: dict[str, Any]
     content: str = ""
+    # What in the spec the file comes from, for an error about the file itself.
+    origin: tuple[str, Location | None] | None = field(default=None, compare=False)
+
+
+def schema_origin(schema: ir.Schema) -> tuple[str, Location | None]:
+    return f"schema `{schema.name}`", schema.location
+
+
+def resource_origin(resource: ir.Resource) -> tuple[str, Location | None]:
+    ids = ", ".join(f"`{op.operation_id}`" for op, _ in resource.methods)
+    first = resource.methods[0][0].location if resource.methods else None
+    what = f"the `{'.'.join(resource.path)}` resource" + (f" (operations {ids})" if ids else "")
+    return what, first
 
 
 def plan_files(api: ir.Api) -> list[OutputFile]:
@@ -125,7 +139,7 @@ def _schema_files(
             case _:
                 ctx = _alias_context(schema, py_name, writer)
                 template = "alias.py.jinja"
-        yield OutputFile(path, template, ctx), (module, py_name)
+        yield OutputFile(path, template, ctx, origin=schema_origin(schema)), (module, py_name)
 
 
 def _common(writer: TypeWriter, py_name: str) -> dict[str, Any]:
@@ -404,6 +418,7 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
         ctx["result_types"] = [m["result_type"] for m in methods if m["result_type"]]
         modules.append(OutputFile(
             f"{api.package}/resources/{_resource_module(resource.path)}.py", "resource.py.jinja", ctx,
+            origin=resource_origin(resource),
         ))
     yield from modules
     top = [r for r in api.resources if len(r.path) == 1]

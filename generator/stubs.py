@@ -37,6 +37,8 @@ from generator.plan import (
     _package_init,
     _param_context,
     _resource_module,
+    resource_origin,
+    schema_origin,
     stdlib_imports,
     uses_stream_helper,
 )
@@ -164,7 +166,9 @@ def _schema_stubs(
                 ctx = _alias_context(schema, py_name, writer)
                 template = "stubs/alias.pyi.jinja"
         ctx["imports"] = _type_imports(ctx)
-        yield OutputFile(f"{root}/types/{module}.pyi", template, ctx), (module, py_name)
+        yield OutputFile(
+            f"{root}/types/{module}.pyi", template, ctx, origin=schema_origin(schema)
+        ), (module, py_name)
 
 
 def _type_imports(ctx: dict[str, Any]) -> list[str]:
@@ -260,7 +264,7 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
                 ],
                 "methods": methods,
             },
-        })
+        }, origin=resource_origin(resource))
     exports = [
         (_resource_module(r.path), n) for r in api.resources for n in (r.class_name, f"Async{r.class_name}")
     ]

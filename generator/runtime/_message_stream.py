@@ -85,7 +85,12 @@ _NEEDS_MESSAGE = frozenset(
 
 
 class MessageAccumulator:
-    """Builds the message, as a JSON object, from the raw stream events."""
+    """Builds the message, as a JSON object, from the raw stream events.
+
+    The text of a text block is kept in ``texts`` as it arrives and written
+    into ``message`` by ``flush()``, which ``snapshot()`` and ``build()`` call:
+    read ``message`` directly only after one of them.
+    """
 
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
@@ -272,23 +277,26 @@ def _copy_block(block: _Raw) -> _Raw:
 class _Text(list):  # type: ignore[type-arg]
     """The text of one block as the pieces it arrived in, and the longest prefix joined so far."""
 
-    __slots__ = ("joined", "joined_pieces")
+    # (text, pieces in it), one attribute: read and replaced whole, so events
+    # resolved from two threads at once never see a text and a count that
+    # do not belong together.
+    __slots__ = ("prefix",)
 
     def __init__(self, start: str) -> None:
         super().__init__((start,))
-        self.joined = start
-        self.joined_pieces = 1
+        self.prefix = (start, 1)
 
     def upto(self, count: int) -> str:
         """The first ``count`` pieces, joined."""
-        if count == self.joined_pieces:
-            return self.joined
-        if count < self.joined_pieces:  # an older event, read after a newer one
+        joined, done = self.prefix
+        if count == done:
+            return joined
+        if count < done:  # an older event, read after a newer one
             return "".join(self[:count])
         # Read in order, each event copies the text once, as building it did.
-        self.joined += "".join(self[self.joined_pieces : count])
-        self.joined_pieces = count
-        return self.joined
+        joined += "".join(self[done:count])
+        self.prefix = (joined, count)
+        return joined
 
 
 class TextEvent(BaseModel):

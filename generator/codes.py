@@ -108,6 +108,7 @@ CODES: tuple[Code, ...] = (
     Code("E232", "bad-jsonl-response", "a JSON Lines response has no line schema, or shares its status with another media type"),
     Code("E233", "alias-chain-too-long", "a chain of more than 100 schemas that are each only a `$ref` to the next"),
     Code("E234", "bad-x-request-body", "`x-request-body` is not a local `$ref` to a schema, or its operation has no JSON request body"),
+    Code("E235", "form-body-not-object", "a form or multipart body whose schema is not an object, so it names no fields"),
     Code("E240", "bad-x-url-from", "`x-url-from` is not a mapping with an `operation` and a `field`, or has unknown keys"),
     Code("E241", "x-url-from-unknown-operation", "`x-url-from` names an operationId no operation has (or its own)"),
     Code("E242", "x-url-from-bad-field", "`x-url-from` names a field its operation's JSON reply lacks, or a URL field that is not a string"),

@@ -271,6 +271,7 @@ _RESOURCE_NAMES = frozenset({
     "AsyncStream", "Stream", "StreamSpec", "AsyncMessageStreamManager", "MessageStreamManager",
     "BaseModel", "Discriminated", "OpenEnum", "UnknownVariant",
     "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "BinarySpec", "FileContent",
+    "FilePart",
 })
 
 
@@ -358,6 +359,8 @@ def _resource_files(api: ir.Api, schemas: dict[str, ir.Schema]) -> Iterator[Outp
         binary = set()
         if any(m["upload"] for m in methods):
             binary |= {"AsyncFileContent", "FileContent"}
+        if any(m["file_parts"] for m in methods):
+            binary.add("FilePart")
         if any(m["download"] for m in methods):
             binary |= {"AsyncBinaryResponse", "BinaryResponse", "BinarySpec"}
         if binary:
@@ -448,11 +451,21 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
     stream = op.stream
     params: list[dict[str, Any]] = []
     body: list[tuple[str, str]] = []
+    file_parts = False
     for f in op.body_fields:
         if stream is not None and f.name == stream.flag:
             body.append((f.name, f.py_name))
             continue
-        params.append(_param_view(f.py_name, f.type, f.required, writer, f.description))
+        view = _param_view(f.py_name, f.type, f.required, writer, f.description)
+        if op.body_media == "multipart/form-data" and f.type in _FILE_FIELD:
+            # A file part takes what an upload takes, less chunk iterables
+            # (which a list of files would look like).
+            file_parts = True
+            annotation = "Optional[FilePart]" if isinstance(f.type, ir.Nullable) else "FilePart"
+            view["annotation"] = view["async_annotation"] = _optional(annotation, f.required)
+            how = "Bytes, a path or a file opened in binary mode (a path's name is the filename)."
+            view["description"] = f"{f.description}\n\n{how}" if f.description else how
+        params.append(view)
         body.append((f.name, f.py_name))
     body_expr = None
     upload = is_upload(op)
@@ -558,6 +571,7 @@ def _method_view(op: ir.Operation, binding: ir.MethodBinding, writer: TypeWriter
         "has_body": bool(op.body_fields),
         "body_expr": body_expr,
         "upload": upload,
+        "file_parts": file_parts,
         "download": op.download_media is not None,
         "content_type": content_type,
         "result": result,
@@ -644,6 +658,9 @@ def is_upload(op: ir.Operation) -> bool:
     return op.body_type == ir.Primitive("bytes") and not op.body_fields and op.body_media not in (
         None, "application/json", "application/x-www-form-urlencoded", "multipart/form-data"
     )
+
+
+_FILE_FIELD = (ir.Primitive("bytes"), ir.Nullable(ir.Primitive("bytes")))
 
 
 def _body_description(op: ir.Operation) -> str:
@@ -785,7 +802,7 @@ def _package_init(api: ir.Api) -> OutputFile:
         "Omit", "Stream", "UnknownVariant", "__version__", "not_given", "omit", "types",
         "AsyncCursorPage", "AsyncJSONLDecoder", "AsyncPageRequest", "JSONLDecodeError",
         "JSONLDecoder", "SyncCursorPage",
-        "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "FileContent",
+        "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "FileContent", "FilePart",
     ]
     doc = api.description.split("\n\n")[0] if api.description else f"A typed client for {api.title}."
     return OutputFile(f"{api.package}/__init__.py", "package_init.py.jinja", {

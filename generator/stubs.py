@@ -197,6 +197,7 @@ _RESOURCE_NAMES = frozenset({
     "Body", "Headers", "NotGiven", "Query", "Timeout", "AsyncStream", "Stream",
     "AsyncMessageStreamManager", "MessageStreamManager",
     "AsyncBinaryResponse", "AsyncFileContent", "BinaryResponse", "BinarySpec", "FileContent",
+    "FilePart",
 })
 
 
@@ -231,6 +232,7 @@ def _resource_stubs(api: ir.Api, schemas: dict[str, ir.Schema], root: str) -> It
         binary = sorted(
             ({"AsyncFileContent", "FileContent"} if any(m["upload"] for m in methods) else set())
             | ({"AsyncBinaryResponse", "BinaryResponse"} if any(m["download"] for m in methods) else set())
+            | ({"FilePart"} if any(m["file_parts"] for m in methods) else set())
         )
         if binary:
             runtime.append(("_binary", binary))
@@ -298,7 +300,7 @@ _EXPORTED_FROM = {
     "AsyncCursorPage": "_pagination", "AsyncPageRequest": "_pagination",
     "SyncCursorPage": "_pagination",
     "AsyncBinaryResponse": "_binary", "AsyncFileContent": "_binary", "BinaryResponse": "_binary",
-    "FileContent": "_binary",
+    "FileContent": "_binary", "FilePart": "_binary",
 }
 
 

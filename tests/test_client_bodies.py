@@ -319,10 +319,8 @@ def test_async_download(files_client: ModuleType, mock_server: MockServer, tmp_p
     assert json.dumps(len(mock_server.requests)) == "3"
 
 
-def test_multipart_upload_sends_bytes_as_a_file_part(files: object, mock_server: MockServer) -> None:
-    mock_server.enqueue(Reply.json(FILE_INFO, status=201))
-    files.documents.upload(file=b"%PDF-1.7\x00\xff", title="Q3 report")  # type: ignore[attr-defined]
-    request = mock_server.requests[0]
+def form_parts(request: RecordedRequest) -> dict[str, tuple[bytes, bytes]]:
+    """Each part of a multipart request by name: its headers and its bytes."""
     kind, _, boundary = request.headers["content-type"].partition("; boundary=")
     assert kind == "multipart/form-data" and boundary
     parts = request.body.split(b"--" + boundary.encode())[1:-1]
@@ -331,9 +329,65 @@ def test_multipart_upload_sends_bytes_as_a_file_part(files: object, mock_server:
         head, _, value = part.partition(b"\r\n\r\n")
         name = head.split(b'name="')[1].split(b'"')[0].decode()
         by_name[name] = (head, value[:-2])  # each part ends in CRLF
+    return by_name
+
+
+def test_multipart_upload_sends_bytes_as_a_file_part(files: object, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.json(FILE_INFO, status=201))
+    files.documents.upload(file=b"%PDF-1.7\x00\xff", title="Q3 report")  # type: ignore[attr-defined]
+    by_name = form_parts(mock_server.requests[0])
     assert by_name["file"][1] == b"%PDF-1.7\x00\xff"
-    assert b"filename=" in by_name["file"][0]
+    assert b'filename="file"' in by_name["file"][0]
     assert by_name["title"][1] == b"Q3 report"
+    assert "thumbnail" not in by_name  # not given, not sent
+
+
+def test_multipart_file_parts_from_a_path_and_an_open_file(
+    files: object, mock_server: MockServer, tmp_path: Path
+) -> None:
+    report = tmp_path / "q3 report.pdf"
+    report.write_bytes(b"%PDF-1.7\x00" * 1000)
+    (tmp_path / "thumb.png").write_bytes(b"\x89PNG\r\n")
+    mock_server.enqueue(retry_now(), Reply.json(FILE_INFO, status=201))
+    with open(tmp_path / "thumb.png", "rb") as thumbnail:
+        files.documents.upload(file=report, title="Q3", thumbnail=thumbnail)  # type: ignore[attr-defined]
+    # The form is encoded once: the retry sends the same parts, files read once.
+    first, second = (form_parts(r) for r in mock_server.requests)
+    assert first == second
+    assert first["file"][1] == b"%PDF-1.7\x00" * 1000
+    assert b'filename="q3 report.pdf"' in first["file"][0]
+    assert first["thumbnail"][1] == b"\x89PNG\r\n"
+    assert b'filename="thumb.png"' in first["thumbnail"][0]
+
+
+def test_multipart_file_part_without_a_name_and_text_refused(
+    files: object, mock_server: MockServer, tmp_path: Path
+) -> None:
+    mock_server.enqueue(Reply.json(FILE_INFO, status=201))
+    files.documents.upload(file=io.BytesIO(b"%PDF"), title="Q3")  # type: ignore[attr-defined]
+    by_name = form_parts(mock_server.requests[0])
+    assert by_name["file"][1] == b"%PDF"
+    assert b'filename="file"' in by_name["file"][0]  # a buffer has no name: the part's
+    (tmp_path / "notes.txt").write_text("text")
+    with open(tmp_path / "notes.txt", encoding="utf-8") as text, pytest.raises(TypeError, match="binary mode"):
+        files.documents.upload(file=text, title="Q3")  # type: ignore[attr-defined]
+    assert len(mock_server.requests) == 1
+
+
+def test_async_multipart_file_part_from_a_path(
+    files_client: ModuleType, mock_server: MockServer, tmp_path: Path
+) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-async")
+
+    async def main() -> object:
+        async with files_client.AsyncFilesClient(api_key=KEY, base_url=mock_server.url) as client:
+            return await client.documents.upload(file=tmp_path / "a.pdf", title="A")
+
+    mock_server.enqueue(Reply.json(FILE_INFO, status=201))
+    stored = asyncio.run(main())
+    assert type(stored).__name__ == "FileInfo"
+    by_name = form_parts(mock_server.requests[0])
+    assert by_name["file"][1] == b"%PDF-async" and b'filename="a.pdf"' in by_name["file"][0]
 
 
 def test_body_argument_renamed_beside_a_parameter_named_body(tags: object, mock_server: MockServer) -> None:

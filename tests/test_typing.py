@@ -12,6 +12,11 @@ together: ``mypy --strict --warn-unused-ignores`` and basedpyright (strict, with
 The same files must pass all four: a deliberate error that one target stops
 reporting fails as an unused ``ignore``. Both targets are the committed
 ``generated/`` tree, which ``test_golden.py`` holds equal to a fresh generation.
+
+``tests/typing/cases/<case>/`` holds scripts for a feature case's package
+(what the bundled API lacks, such as binary uploads and downloads): the same
+four runs, against that case's package and stubs generated from its spec into
+a temporary folder.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from generator.pipeline import generate
 from tests.tree_support import ROOT
 
 TYPING_DIR = ROOT / "tests" / "typing"
@@ -35,32 +42,50 @@ TARGETS = ("package", "stubs")
 BIN = Path(sys.executable).parent
 
 
-def _search_root(target: str, work: Path) -> Path:
+CASE_SCRIPTS = TYPING_DIR / "cases"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A folder of scripts and the package (and stubs) they are checked against."""
+
+    scripts: Path
+    package: str
+    generated: Path  # the folder holding the package and ``stubs/<package>-stubs``
+
+    @property
+    def stubs(self) -> Path:
+        return self.generated / "stubs" / f"{self.package}-stubs"
+
+
+def _search_root(suite: Suite, target: str, work: Path) -> Path:
     if target == "package":
-        return GENERATED
+        return suite.generated
     # mypy finds ``<name>-stubs`` only in site-packages, so the stub package
     # is put on the path under the name it stands for; nothing else is there.
     root = work / "stubs-only"
     root.mkdir()
-    (root / PACKAGE).symlink_to(STUBS, target_is_directory=True)
+    (root / suite.package).symlink_to(suite.stubs, target_is_directory=True)
     return root
 
 
-def _mypy(root: Path, work: Path) -> list[str]:
+def _mypy(suite: Suite, root: Path, work: Path) -> list[str]:
     config = work / "mypy.ini"
     config.write_text(
         "[mypy]\nstrict = True\nwarn_unused_ignores = True\npython_version = 3.11\n"
         f"mypy_path = {root}\ncache_dir = {work / 'mypy-cache'}\n",
         encoding="utf-8",
     )
-    files = sorted(str(p) for p in TYPING_DIR.glob("*.py"))
+    files = sorted(str(p) for p in suite.scripts.glob("*.py"))
     return [sys.executable, "-m", "mypy", "--config-file", str(config), "--no-error-summary", *files]
 
 
-def _pyright(root: Path, work: Path) -> list[str]:
+def _pyright(suite: Suite, root: Path, work: Path) -> list[str]:
     config = work / "pyrightconfig.json"
     config.write_text(json.dumps({
-        "include": [str(TYPING_DIR)],
+        "include": [str(suite.scripts)],
+        # The cases' scripts are another suite's, checked against another package.
+        "exclude": [str(CASE_SCRIPTS)] if suite.scripts == TYPING_DIR else [],
         "extraPaths": [str(root)],
         "pythonVersion": "3.11",
         "typeCheckingMode": "strict",
@@ -74,40 +99,61 @@ def _pyright(root: Path, work: Path) -> list[str]:
             "--warnings"]
 
 
+SUITES = ("anthropic_messages", *sorted(p.name for p in CASE_SCRIPTS.iterdir() if p.is_dir()))
+
+
+def _suite(name: str, tmp_path_factory: pytest.TempPathFactory) -> Suite:
+    if name == PACKAGE:
+        return Suite(TYPING_DIR, PACKAGE, GENERATED)
+    out = tmp_path_factory.mktemp(f"case-{name}")
+    spec = ROOT / "tests" / "cases" / name / "spec.yaml"
+    generate(spec, out, display_path=f"{name}/spec.yaml", targets=("package", "stubs"))
+    package = next(p.parent.name for p in out.glob("*/__init__.py"))
+    return Suite(CASE_SCRIPTS / name, package, out)
+
+
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[int, str]]:
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], tuple[int, str]]:
     if not (STUBS / "__init__.pyi").is_file() or not (GENERATED / PACKAGE / "__init__.py").is_file():
         pytest.fail("generated/ lacks the package or its stubs: run `messages-codegen generate`")
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env.pop("MYPYPATH", None)
-    procs = {}
-    for target in TARGETS:
-        for checker in CHECKERS:
-            work = tmp_path_factory.mktemp(f"{checker}-{target}")
-            root = _search_root(target, work)
-            args = _mypy(root, work) if checker == "mypy" else _pyright(root, work)
-            procs[(checker, target)] = subprocess.Popen(
-                args, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            )
     out = {}
-    for key, proc in procs.items():
-        output, _ = proc.communicate(timeout=300)
-        out[key] = (proc.returncode, output)
+    # One suite at a time, its four runs together: eight checkers at once
+    # would only queue for the same two cores.
+    for name in SUITES:
+        suite = _suite(name, tmp_path_factory)
+        procs = {}
+        for target in TARGETS:
+            for checker in CHECKERS:
+                work = tmp_path_factory.mktemp(f"{name}-{checker}-{target}")
+                root = _search_root(suite, target, work)
+                args = _mypy(suite, root, work) if checker == "mypy" else _pyright(suite, root, work)
+                procs[(name, checker, target)] = subprocess.Popen(
+                    args, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    text=True,
+                )
+        for key, proc in procs.items():
+            output, _ = proc.communicate(timeout=300)
+            out[key] = (proc.returncode, output)
     return out
 
 
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("checker", CHECKERS)
-def test_typing_files_pass(checker: str, target: str, results: dict[tuple[str, str], tuple[int, str]]) -> None:
-    code, output = results[(checker, target)]
-    assert code == 0, f"{checker} against the {target} found problems in tests/typing:\n{output}"
+@pytest.mark.parametrize("suite", SUITES)
+def test_typing_files_pass(
+    suite: str, checker: str, target: str, results: dict[tuple[str, str, str], tuple[int, str]]
+) -> None:
+    code, output = results[(suite, checker, target)]
+    assert code == 0, f"{checker} against {suite}'s {target} found problems in tests/typing:\n{output}"
 
 
 def test_typing_files_mark_their_errors_for_both_checkers() -> None:
     """Every deliberate error names its code for mypy and its rule for pyright."""
     marked = 0
-    for path in sorted(TYPING_DIR.glob("*.py")):
+    for path in sorted(TYPING_DIR.rglob("*.py")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             mypy, pyright = "# type: ignore" in line, "# pyright: ignore" in line
             assert mypy == pyright, f"{path.name}:{number}: one checker's suppression without the other's"

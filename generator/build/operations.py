@@ -153,6 +153,19 @@ class _OperationBuilder(_ResponseBuilder):
             schema = raw["x-request-body"]
             body_pointer = pointer + ("x-request-body",)
         resolved = self.resolve(schema)
+        if media in _FORMS and not (isinstance(resolved, dict) and _is_object(resolved)):
+            # A form's parts (or fields) are named by its schema's properties: a
+            # string, even a binary one, or a list gives them no names to send.
+            is_file = isinstance(resolved, dict) and resolved.get("format") == "binary"
+            example = "{file: {type: string, format: binary}}" if is_file else "{name: {type: string}}"
+            self.problem(
+                "E235", body_pointer,
+                f"the {media} body is {'a binary string' if is_file else 'not an object'}: "
+                "a form's fields are named by the properties of an object schema",
+                hint=f"describe the form as `type: object` with `properties: {example}`, "
+                "each named as the server expects the field",
+            )
+            return (), None, False, None, ()
         if isinstance(resolved, dict) and _is_object(resolved) and resolved.get("properties"):
             merged = self.merge_all_of(resolved, pointer)
             type_expr = self.type_of(schema, owner + "Params", body_pointer)

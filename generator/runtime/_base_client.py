@@ -72,7 +72,14 @@ from urllib.parse import urlencode
 import httpx
 from typing_extensions import Self, TypeGuard
 
-from ._binary import AsyncBinaryResponse, BinaryResponse, BinarySpec, Upload
+from ._binary import (
+    AsyncBinaryResponse,
+    BinaryResponse,
+    BinarySpec,
+    Upload,
+    file_part,
+    is_file_part,
+)
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -615,13 +622,14 @@ def _body(
         pairs = [(k, _form_text(v)) for k, v in _form_pairs("", data)]
         return urlencode(pairs).encode("ascii"), content_type
     if content_type == MULTIPART_CONTENT_TYPE:
-        # httpx writes the parts and picks the boundary; bytes values become files.
+        # httpx writes the parts and picks the boundary; bytes, paths and
+        # binary files become file parts.
         fields = list(_form_pairs("", data))
         encoded = httpx.Request(
             "POST",
             "http://localhost/",
-            data={k: _form_text(v) for k, v in fields if not isinstance(v, bytes)},
-            files=[(k, (k, v)) for k, v in fields if isinstance(v, bytes)] or None,
+            data={k: v for k, v in fields if isinstance(v, str)},
+            files=[(k, file_part(k, v)) for k, v in fields if not isinstance(v, str)] or None,
         )
         return encoded.read(), encoded.headers["content-type"]
     text = json.dumps(
@@ -634,17 +642,28 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_CONTENT_TYPE = "multipart/form-data"
 
 
-def _form_text(value: str | bytes) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+def _form_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    raise TypeError(
+        f"a {FORM_CONTENT_TYPE} body cannot hold a file ({type(value).__name__}); "
+        f"files go in {MULTIPART_CONTENT_TYPE} bodies"
+    )
 
 
-def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]:
+def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, object]]:
     """Flatten nested data the way form APIs read it: ``a[b][0]=x``."""
     if _is_model(value):
         value = _jsonable(value)
     if isinstance(value, Mapping):
         for key, item in value.items():
             yield from _form_pairs(f"{prefix}[{key}]" if prefix else str(key), item)
+    elif is_file_part(value):
+        # Before lists: a file is iterable too. Bytes stay bytes (a file part of
+        # a multipart form); a path or a file is read when the form is encoded.
+        yield prefix, value
     elif _is_sequence_like(value):
         for index, item in enumerate(value):
             yield from _form_pairs(f"{prefix}[{index}]", item)
@@ -652,8 +671,6 @@ def _form_pairs(prefix: str, value: object) -> Iterator[tuple[str, str | bytes]]
         yield prefix, ""
     elif isinstance(value, bool):
         yield prefix, "true" if value else "false"
-    elif isinstance(value, (bytes, bytearray)):
-        yield prefix, bytes(value)
     else:
         yield prefix, str(value)
 

@@ -10,6 +10,12 @@ file can when it is seekable (it is rewound to where it stood), and a one-shot
 iterable cannot, so a call that would need to resend one fails with the error
 that made it retry instead.
 
+A file part of a ``multipart/form-data`` body is ``FilePart``: bytes, a path
+or a binary file (not an iterable of chunks, which a list of files would look
+like). The form is encoded whole before it is sent, so a part costs its size
+in memory; a path's base name (a file's, when it has one) is sent as its
+filename.
+
 A download is a ``BinaryResponse`` (``AsyncBinaryResponse``), like the
 official SDK's ``BinaryAPIResponse``: ``read()`` for the bytes,
 ``iter_bytes()`` to process them as they arrive, ``write_to_file(path)`` to
@@ -39,7 +45,10 @@ __all__ = [
     "BinaryResponse",
     "BinarySpec",
     "FileContent",
+    "FilePart",
     "Upload",
+    "file_part",
+    "is_file_part",
 ]
 
 FileContent: TypeAlias = Union[
@@ -49,6 +58,9 @@ FileContent: TypeAlias = Union[
 
 AsyncFileContent: TypeAlias = Union[FileContent, AsyncIterable[bytes]]
 """What an async client's binary upload accepts: ``FileContent`` or an async iterable of chunks."""
+
+FilePart: TypeAlias = Union[bytes, bytearray, memoryview, "os.PathLike[str]", IO[bytes]]
+"""What a file part of a multipart form accepts: bytes, a path, or a file opened in binary mode."""
 
 # Read and sent this many bytes at a time (httpx's own default chunk size).
 CHUNK_SIZE = 65_536
@@ -115,6 +127,31 @@ class Upload:
             # Cannot happen through the client (it does not retry these), but a
             # second read would silently send an empty or partial body.
             raise RuntimeError("a one-shot iterable of bytes cannot be sent twice")
+
+
+def is_file_part(value: object) -> bool:
+    """Whether a form value is a file (``FilePart``) rather than text, a list or a mapping."""
+    return isinstance(value, (bytes, bytearray, memoryview, os.PathLike)) or (
+        hasattr(value, "read") and not isinstance(value, str)
+    )
+
+
+def file_part(name: str, value: object) -> tuple[str, bytes]:
+    """The filename and bytes of one file part; ``name`` (the part's) names bytes."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return name, bytes(value)
+    if isinstance(value, os.PathLike):
+        path = os.fsdecode(os.fspath(value))
+        with open(path, "rb") as file:
+            return os.path.basename(path), file.read()
+    data = value.read()  # type: ignore[attr-defined]
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(
+            f"a file part is read as bytes: open the file in binary mode ('rb'), "
+            f"it gave {type(data).__name__}"
+        )
+    own = getattr(value, "name", None)
+    return (os.path.basename(own) if isinstance(own, str) and own else name), bytes(data)
 
 
 def _seekable(value: object) -> bool:

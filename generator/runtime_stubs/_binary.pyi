@@ -15,14 +15,21 @@ __all__ = [
     "BinaryResponse",
     "BinarySpec",
     "FileContent",
+    "FilePart",
     "Upload",
+    "file_part",
+    "is_file_part",
 ]
 
 FileContent: TypeAlias = Union[
     bytes, bytearray, memoryview, os.PathLike[str], IO[bytes], Iterable[bytes]
 ]
 AsyncFileContent: TypeAlias = Union[FileContent, AsyncIterable[bytes]]
+FilePart: TypeAlias = Union[bytes, bytearray, memoryview, os.PathLike[str], IO[bytes]]
 CHUNK_SIZE: int
+
+def is_file_part(value: object) -> bool: ...
+def file_part(name: str, value: object) -> tuple[str, bytes]: ...
 
 class Upload:
     """One binary request body, turned into what httpx sends on each attempt."""

@@ -264,3 +264,68 @@ def test_async_message_stream(mock_server: MockServer) -> None:
 
     asyncio.run(main())
     assert mock_server.wait_idle()
+
+
+def test_text_events_read_late_behave_as_plain_models(
+    client: Client, mock_server: MockServer
+) -> None:
+    # Each event's snapshot is joined when first read; read in any order, after
+    # the stream has ended, or not read but printed, compared, dumped, copied or
+    # pickled, it is what that event's snapshot was when it was made.
+    import copy
+    import pickle
+
+    import pydantic_core
+
+    from generator.runtime._message_stream import TextEvent
+
+    pieces = ["Hel", "lo", " w\u00f6rld", "!"]
+    mock_server.enqueue(Reply.sse(sse_stream(text_stream_events(pieces)), chunk_size=1 << 16))
+    with client.stream(model="m") as stream:
+        texts = [event for event in stream if event.type == "text"]
+    assert stream.get_final_text() == "Hello w\u00f6rld!"
+    wanted = ["Hel", "Hello", "Hello w\u00f6rld", "Hello w\u00f6rld!"]
+    plain = [TextEvent(type="text", text=p, snapshot=w) for p, w in zip(pieces, wanted)]
+    assert [e.snapshot for e in texts[2:]] == wanted[2:]  # type: ignore[union-attr]
+    assert texts[1] == plain[1] and plain[0] == texts[0] and texts[0] != texts[1]
+    dumped = texts[0].model_dump()  # type: ignore[union-attr]
+    assert dumped == {"type": "text", "text": "Hel", "snapshot": "Hel"}
+    for made, want in zip(texts, plain):
+        assert isinstance(made, TextEvent)
+        assert repr(made) == repr(want) and str(made) == str(want)
+        assert made.to_dict() == want.to_dict() and made.to_json() == want.to_json()
+        assert made.model_dump_json() == want.model_dump_json()
+        assert pydantic_core.to_json([made]) == pydantic_core.to_json([want])
+        assert dict(made) == dict(want) and made.model_fields_set == want.model_fields_set
+        for copied in (copy.copy(made), copy.deepcopy(made), pickle.loads(pickle.dumps(made))):
+            assert copied == want and copied.snapshot == want.snapshot
+        assert made.model_copy(update={"text": "x"}).snapshot == want.snapshot
+        assert vars(made) == vars(want)
+    with pytest.raises(AttributeError):
+        texts[0].no_such_field  # type: ignore[union-attr]
+
+
+def test_text_after_a_delta_the_helper_does_not_know(
+    client: Client, mock_server: MockServer
+) -> None:
+    # Snapshots, the block at its stop and the final text agree whichever way
+    # each delta was accumulated, and with current_message_snapshot read between.
+    events = [
+        *start_events(),
+        block_start(0, type="text", text="A"),
+        delta(0, type="text_delta", text="b"),
+        delta(0, type="text_delta", text="c"),
+        block_stop(0),
+        *end_events(),
+    ]
+    mock_server.enqueue(Reply.sse(sse_stream(events)))
+    with client.stream(model="m") as stream:
+        seen = []
+        for event in stream:
+            if event.type == "text":
+                seen.append(event)
+                assert stream.current_message_snapshot.content[0].text == event.snapshot  # type: ignore[union-attr]
+            elif event.type == "content_block_stop":
+                assert event.content_block.text == "Abc"  # type: ignore[union-attr]
+    assert [e.snapshot for e in seen] == ["Ab", "Abc"]  # type: ignore[union-attr]
+    assert stream.get_final_message().content[0].text == "Abc"  # type: ignore[union-attr]

@@ -180,6 +180,40 @@ def test_a_compressed_stream_is_decoded(client: Client, mock_server: MockServer)
         assert [e.type for e in stream] == [e["type"] for e in EVENTS]  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("encoding", ["identity", " Identity ", ""])
+def test_a_stream_without_a_real_encoding_is_read_as_it_arrives(
+    client: Client, mock_server: MockServer, encoding: str
+) -> None:
+    # Read straight from the response's byte stream (not through iter_bytes):
+    # the same events, the response consumed and closed after.
+    mock_server.enqueue(Reply.sse(WIRE, chunk_size=7, headers={"content-encoding": encoding}))
+    with open_stream(client) as stream:
+        assert [e.type for e in stream] == [e["type"] for e in EVENTS]  # type: ignore[attr-defined]
+        assert stream.response.is_stream_consumed and stream.response.is_closed
+        with pytest.raises(httpx.StreamConsumed):
+            stream.response.read()
+
+
+def test_a_compressed_stream_is_decoded_async(mock_server: MockServer) -> None:
+    headers = {"content-encoding": "gzip"}
+    mock_server.enqueue(Reply.sse(gzip.compress(WIRE), chunk_size=40, headers=headers))
+
+    async def body(client: AsyncClient) -> None:
+        async with await client.create(model="m", stream=True) as stream:  # type: ignore[union-attr]
+            assert [e.type async for e in stream] == [e["type"] for e in EVENTS]  # type: ignore[attr-defined]
+
+    run_async(mock_server, body)
+
+
+def test_a_dropped_stream_names_its_request(client: Client, mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(WIRE, chunk_size=16, drop_after=40))
+    with pytest.raises(IncompleteStreamError) as caught:
+        list(open_stream(client))
+    cause = caught.value.__cause__
+    assert isinstance(cause, httpx.TransportError)
+    assert cause.request.url.path.endswith("/messages")
+
+
 def test_stream_is_retried_before_its_first_byte(client: Client, mock_server: MockServer) -> None:
     mock_server.enqueue(
         Reply.json(error_body("rate_limit_error", "slow down"), status=429), Reply.sse(WIRE)

@@ -42,14 +42,13 @@ from typing import (
 )
 
 import httpx
+import pydantic
+from typing_extensions import Self
 
 from ._errors import APIResponseValidationError
 from ._models import BaseModel
 from ._response import describe_validation_error, validator
 from ._streaming import AsyncStream, Stream
-
-if TYPE_CHECKING:
-    import pydantic
 
 __all__ = [
     "AsyncMessageStream",
@@ -86,7 +85,12 @@ _NEEDS_MESSAGE = frozenset(
 
 
 class MessageAccumulator:
-    """Builds the message, as a JSON object, from the raw stream events."""
+    """Builds the message, as a JSON object, from the raw stream events.
+
+    The text of a text block is kept in ``texts`` as it arrives and written
+    into ``message`` by ``flush()``, which ``snapshot()`` and ``build()`` call:
+    read ``message`` directly only after one of them.
+    """
 
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
@@ -94,6 +98,17 @@ class MessageAccumulator:
         # block index -> the input JSON so far. One growing string, not a list of
         # pieces: each ``input_json`` event needs the whole text for its snapshot.
         self._tool_json: dict[int, str] = {}
+        # block index -> the text of a text block, as the pieces it arrived in:
+        # appending is cheap, and the whole text is joined only when someone
+        # reads it (``flush``, a ``TextEvent``'s ``snapshot``).
+        self.texts: dict[int, _Text] = {}
+
+    def flush(self) -> None:
+        """Write the text of every text block into ``message``, as far as it has arrived."""
+        if self.message is not None:
+            content = self.message["content"]
+            for index, text in self.texts.items():
+                content[index]["text"] = text.upto(len(text))
 
     def add(self, event: _Raw) -> None:
         kind = event.get("type")
@@ -107,7 +122,11 @@ class MessageAccumulator:
             return
         content: list[_Raw] = message["content"]
         if kind == "content_block_start":
-            content.append(_copy_block(event["content_block"]))
+            block = _copy_block(event["content_block"])
+            content.append(block)
+            text = block.get("text")
+            if block.get("type") == "text" and isinstance(text, str):
+                self.texts[len(content) - 1] = _Text(text)
         elif kind == "content_block_delta":
             self._delta(content, event["index"], event["delta"])
         elif kind == "content_block_stop":
@@ -141,7 +160,7 @@ class MessageAccumulator:
             raise self._error(f"content_block_delta for unknown block {index}") from None
         kind = getattr(delta, "type", None)
         if kind == "text_delta":
-            block["text"] = block.get("text", "") + delta.text
+            self._add_text(block, index, delta.text)
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta.partial_json
         elif kind == "thinking_delta":
@@ -162,7 +181,7 @@ class MessageAccumulator:
             raise self._error(f"content_block_delta for unknown block {index}") from None
         kind = delta.get("type")
         if kind == "text_delta":
-            block["text"] = block.get("text", "") + delta["text"]
+            self._add_text(block, index, delta["text"])
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta["partial_json"]
         elif kind == "thinking_delta":
@@ -174,6 +193,13 @@ class MessageAccumulator:
             if not isinstance(citations, list):
                 citations = block["citations"] = []
             citations.append(delta["citation"])
+
+    def _add_text(self, block: _Raw, index: int, text: str) -> None:
+        pieces = self.texts.get(index)
+        if pieces is None:  # text in a block that did not start as a text block
+            block["text"] = block.get("text", "") + text
+        else:
+            pieces.append(text)
 
     def _finish_input(self, content: list[_Raw], index: int) -> None:
         text = self._tool_json.pop(index, None)
@@ -190,6 +216,7 @@ class MessageAccumulator:
         """The message so far, with in-progress tool input parsed as far as it goes."""
         if self.message is None:
             raise RuntimeError("no message_start event has arrived yet")
+        self.flush()
         if not self._tool_json:
             return self.message
         content = list(self.message["content"])
@@ -247,12 +274,90 @@ def _copy_block(block: _Raw) -> _Raw:
     return copied
 
 
+class _Text(list):  # type: ignore[type-arg]
+    """The text of one block as the pieces it arrived in, and the longest prefix joined so far."""
+
+    # (text, pieces in it), one attribute: read and replaced whole, so events
+    # resolved from two threads at once never see a text and a count that
+    # do not belong together.
+    __slots__ = ("prefix",)
+
+    def __init__(self, start: str) -> None:
+        super().__init__((start,))
+        self.prefix = (start, 1)
+
+    def upto(self, count: int) -> str:
+        """The first ``count`` pieces, joined."""
+        joined, done = self.prefix
+        if count == done:
+            return joined
+        if count < done:  # an older event, read after a newer one
+            return "".join(self[:count])
+        # Read in order, each event copies the text once, as building it did.
+        joined += "".join(self[done:count])
+        self.prefix = (joined, count)
+        return joined
+
+
 class TextEvent(BaseModel):
-    """A piece of text (``text``) and the whole text of its block so far (``snapshot``)."""
+    """A piece of text (``text``) and the whole text of its block so far (``snapshot``).
+
+    The helper makes one after every text delta, and most callers never read
+    ``snapshot``: it is joined from the block's pieces when first read (or when
+    the event is printed, compared, dumped, copied or pickled), so a stream
+    does not copy its whole text once per delta. Until then the pieces wait in
+    ``__pydantic_private__``; nothing else of the model differs.
+    """
 
     type: Literal["text"]
     text: str
     snapshot: str
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            self._resolve()
+            if name == "snapshot":
+                return self.__dict__["snapshot"]
+            return super().__getattr__(name)
+
+    def _resolve(self) -> None:
+        pending: Any = self.__pydantic_private__
+        if type(pending) is tuple:
+            text, count = pending
+            self.__dict__["snapshot"] = text.upto(count)
+            _set(self, "__pydantic_private__", None)
+
+    @pydantic.model_serializer(mode="wrap")
+    def _serialize(self, handler: pydantic.SerializerFunctionWrapHandler) -> Any:
+        self._resolve()
+        return handler(self)
+
+    def __repr_args__(self) -> Any:
+        self._resolve()
+        return super().__repr_args__()
+
+    def __eq__(self, other: object) -> bool:
+        self._resolve()
+        if isinstance(other, TextEvent):
+            other._resolve()
+        return super().__eq__(other)
+
+    def __iter__(self) -> Any:
+        self._resolve()
+        return super().__iter__()
+
+    def __copy__(self) -> Self:
+        self._resolve()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        self._resolve()
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._resolve()
+        return super().__getstate__()
 
 
 class CitationEvent(BaseModel):
@@ -328,29 +433,14 @@ def _make(cls: type[_T], fields: dict[str, Any]) -> _T:
 
 
 _set = object.__setattr__
-
-_MAKERS: dict[type[Any], Callable[[dict[str, Any]], Any]] = {}
-
-
-def _maker(cls: type[_T]) -> Callable[[dict[str, Any]], _T]:
-    """What ``_make`` does for ``cls``, done by pydantic-core: a call that checks nothing.
-
-    For the event made after every text delta, where four attribute writes
-    from Python cost more than pydantic-core building the whole model.
-    """
-    made = _MAKERS.get(cls)
-    if made is None:
-        from pydantic_core import SchemaValidator, core_schema
-
-        fields = {
-            name: core_schema.model_field(core_schema.any_schema())
-            for name in cls.model_fields  # type: ignore[attr-defined]
-        }
-        schema = core_schema.model_schema(
-            cls, core_schema.model_fields_schema(fields), extra_behavior="ignore"
-        )
-        made = _MAKERS[cls] = SchemaValidator(schema).validate_python
-    return made
+_new = object.__new__
+# The slots of every pydantic model, written without ``object.__setattr__``'s lookup.
+_set_fields = pydantic.BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = pydantic.BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = pydantic.BaseModel.__dict__["__pydantic_private__"].__set__
+# Every text event sets all three fields; one set serves them all (pydantic
+# only ever adds a field name to it, and these are all there).
+_TEXT_FIELDS = {"type", "text", "snapshot"}
 
 
 def _final_text(message: _Raw) -> str:
@@ -370,8 +460,7 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         self._final: _M | None = None
         self._citations: dict[int, list[Any]] = {}
         self._block_parser: Any = None
-        self._text_event = _maker(TextEvent)
-        self._blocks: list[_Raw] = []  # the content of the message so far
+        self._texts = self._accumulator.texts
 
     @property
     def request_id(self) -> str | None:
@@ -394,16 +483,16 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
             # Most of a stream: a text delta, accumulated and answered here. Read
             # without ``getattr`` defaults: what lacks a field goes the long way.
             if event.type == "content_block_delta" and event.delta.type == "text_delta":
-                blocks = self._blocks
-                index = event.index
-                if 0 <= index < len(blocks):
-                    block = blocks[index]
+                pieces = self._texts.get(event.index)
+                if pieces is not None:
                     text = event.delta.text
-                    snapshot = block["text"] = block.get("text", "") + text
-                    return (
-                        event,
-                        self._text_event({"type": "text", "text": text, "snapshot": snapshot}),
-                    )
+                    pieces.append(text)
+                    made = _new(TextEvent)
+                    _set(made, "__dict__", {"type": "text", "text": text})
+                    _set_fields(made, _TEXT_FIELDS)
+                    _set_extra(made, None)
+                    _set_private(made, (pieces, len(pieces)))
+                    return (event, made)
         except AttributeError:
             pass
         kind = getattr(event, "type", None)
@@ -415,9 +504,7 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
             extra = self._delta_event(event.index, delta, block)
             return (event,) if extra is None else (event, extra)
         self._accumulator.add(_dump(event))
-        if kind == "message_start":
-            self._blocks = self._accumulator.message["content"]  # type: ignore[index]
-        elif kind == "content_block_stop":
+        if kind == "content_block_stop":
             index = event.index
             fields = {"type": kind, "index": index, "content_block": self._block(index)}
             return (_make(ContentBlockStopEvent, fields),)
@@ -428,10 +515,9 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
     def _delta_event(self, index: int, delta: Any, block: _Raw) -> Any:
         kind = getattr(delta, "type", None)
         if kind == "text_delta":
-            return _make(
-                TextEvent,
-                {"type": "text", "text": delta.text, "snapshot": block["text"]},
-            )
+            pieces = self._texts.get(index)
+            snapshot = block["text"] if pieces is None else pieces.upto(len(pieces))
+            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": snapshot})
         if kind == "input_json_delta":
             return _make(
                 InputJsonEvent,
@@ -467,6 +553,7 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
 
     def _block(self, index: int) -> Any:
         """Content block ``index`` as a model of the message's own block type."""
+        self._accumulator.flush()
         block = self._accumulator.message["content"][index]  # type: ignore[index]
         if self._block_parser is None:
             self._block_parser = _block_validator(self._message_type)
@@ -528,6 +615,7 @@ class MessageStream(_MessageStreamBase[_E, _M, _B]):
     def get_final_text(self) -> str:
         """The text blocks of the final message, joined; raises if there are none."""
         self.until_done()
+        self._accumulator.flush()
         assert self._accumulator.message is not None
         return _final_text(self._accumulator.message)
 
@@ -600,6 +688,7 @@ class AsyncMessageStream(_MessageStreamBase[_E, _M, _B]):
 
     async def get_final_text(self) -> str:
         await self.until_done()
+        self._accumulator.flush()
         assert self._accumulator.message is not None
         return _final_text(self._accumulator.message)
 

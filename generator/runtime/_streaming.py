@@ -29,6 +29,7 @@ from typing import (
     Iterator,
     Mapping,
     TypeVar,
+    cast,
 )
 
 import httpx
@@ -180,6 +181,20 @@ class SSEDecoder:
         self._data = data
         self._clean = data is None and event is None and not self._partial and not self._skip_lf
         return events
+
+
+def _encoded(response: httpx.Response) -> bool:
+    """Whether the body must be read through httpx's decoders (or has been read already).
+
+    Also true for a response that is consumed or closed, so that reading it
+    raises what httpx raises then.
+    """
+    encoding = response.headers.get("content-encoding")
+    return (
+        response.is_stream_consumed
+        or response.is_closed
+        or (encoding is not None and encoding.strip().lower() not in ("", "identity"))
+    )
 
 
 def _text(data: str | bytes) -> str:
@@ -401,6 +416,10 @@ class _StreamBase(Generic[_T]):
 
     def _transport_error(self, exc: httpx.RequestError) -> Exception:
         request = self.response.request
+        try:
+            exc.request
+        except RuntimeError:  # read from the byte stream itself, which leaves it unset
+            exc.request = request
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(f"stream timed out after {self._count} events", request=request)
         return IncompleteStreamError(
@@ -431,13 +450,19 @@ class Stream(_StreamBase[_T]):
         self._claim()
         decoder = SSEDecoder()
         response = self.response
-        # Without a content encoding the raw bytes are the body, and reading
-        # them raw skips a decoder and a re-chunker per chunk: per event, when
-        # the server sends one chunk per event (as the API does).
-        if response.is_stream_consumed or "content-encoding" in response.headers:
+        chunks: Iterator[bytes]
+        if _encoded(response):
             chunks = response.iter_bytes()
         else:
-            chunks = response.iter_raw()
+            # Without a content encoding the bytes on the wire are the body: read
+            # from the response's own byte stream, which skips the decoder and
+            # the re-chunker of ``iter_bytes`` and the generator and chunker of
+            # ``iter_raw``, per chunk, which is per event when the server sends
+            # one chunk per event (as the API does). What ``iter_raw`` would do
+            # besides is done here: the response is marked consumed, and closed
+            # at the end (``finally``).
+            response.is_stream_consumed = True
+            chunks = iter(cast("httpx.SyncByteStream", response.stream))
         try:
             try:
                 # One generator for the whole stream, fed by ``map``: no frame of
@@ -494,10 +519,12 @@ class AsyncStream(_StreamBase[_T]):
         self._claim()
         decoder = SSEDecoder()
         response = self.response
-        if response.is_stream_consumed or "content-encoding" in response.headers:
+        chunks: AsyncIterator[bytes]
+        if _encoded(response):
             chunks = response.aiter_bytes()
         else:
-            chunks = response.aiter_raw()
+            response.is_stream_consumed = True  # as in ``Stream._run``
+            chunks = cast("httpx.AsyncByteStream", response.stream).__aiter__()
         try:
             try:
                 async for chunk in chunks:

@@ -204,3 +204,35 @@ def test_enum_aliases_are_laid_out_as_black_does_without_black(
     # And without black: the enum's own path, not black's.
     if statement.isascii() and len(statement) > fmt.LINE_LENGTH:
         assert fmt._literal_alias(statement) is not None
+
+
+_LONG_NAME = st.integers(1, 110).flatmap(
+    lambda n: st.text("abcdefghij_", min_size=n, max_size=n).map(lambda s: "n" + s)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shape=st.sampled_from(["wrapper", "class", "lazy", "import"]),
+    first=_LONG_NAME,
+    second=_LONG_NAME,
+    indent=st.sampled_from(["", "    ", "        "]),
+    pyi=st.booleans(),
+)
+def test_the_shapes_laid_out_without_black_are_blacks(
+    shape: str, first: str, second: str, indent: str, pyi: bool
+) -> None:
+    # The commonest long statements of large specs skip black; at every length
+    # around the line's end, the layout must still be black's own.
+    if shape == "wrapper":
+        method = f"def f(self):\n    self.{first} = to_raw_response_wrapper(resource.{second})\n"
+        source = "".join(f"{'    ' * level}class C{level}:\n" for level in range(len(indent) // 4))
+        source += textwrap.indent(method, indent)
+    elif shape == "class":
+        source = f"class {first}(TypedDict, total=False):\n    {second}: int\n"
+    elif shape == "lazy":
+        source = f'_LAZY = {{\n    "{first}": ".{second}",\n}}\n'
+    else:
+        source = f"if x:\n    from .{first} import (\n        {second} as {second},\n    )\n"
+    expected = _black(source, pyi)
+    assert fmt.layout("shapes.py", source, pyi) == expected

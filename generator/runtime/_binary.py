@@ -37,6 +37,7 @@ import httpx
 from typing_extensions import Self, TypeAlias
 
 from ._errors import APIConnectionError
+from ._response import ResponseView
 from ._streaming import StreamSpec
 
 __all__ = [
@@ -216,28 +217,15 @@ class BinarySpec(StreamSpec[bytes]):
     event_type: Any = bytes
 
 
-class _BinaryBase:
+class _BinaryBase(ResponseView):
     def __init__(self, response: httpx.Response) -> None:
         self.http_response = response
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
 
     @property
     def content_type(self) -> str | None:
         """The media type the server sent (``image/png``), without parameters."""
         value = self.http_response.headers.get("content-type")
         return value.split(";")[0].strip() if value else None
-
-    @property
-    def request_id(self) -> str | None:
-        value: str | None = self.http_response.headers.get("request-id")
-        return value
 
     def _broken(self, exc: httpx.TransportError) -> APIConnectionError:
         return APIConnectionError(

@@ -54,6 +54,7 @@ __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
     "AsyncStreamedAPIResponse",
+    "ResponseView",
     "StreamedAPIResponse",
     "Validator",
     "async_to_raw_response_wrapper",
@@ -301,18 +302,10 @@ def _json_or_none(content: str | bytes) -> object | None:
     return parsed
 
 
-class _ResponseBase(Generic[_T]):
-    def __init__(
-        self,
-        http_response: httpx.Response,
-        *,
-        parser: Callable[[], _T],
-        retries_taken: int,
-    ) -> None:
-        self.http_response = http_response
-        self.retries_taken = retries_taken
-        self._parser = parser
-        self._parsed: tuple[_T] | None = None
+class ResponseView:
+    """What every response wrapper tells of the HTTP response it holds."""
+
+    http_response: httpx.Response
 
     @property
     def status_code(self) -> int:
@@ -326,6 +319,20 @@ class _ResponseBase(Generic[_T]):
     def request_id(self) -> str | None:
         request_id: str | None = self.http_response.headers.get("request-id")
         return request_id
+
+
+class _ResponseBase(ResponseView, Generic[_T]):
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        *,
+        parser: Callable[[], _T],
+        retries_taken: int,
+    ) -> None:
+        self.http_response = http_response
+        self.retries_taken = retries_taken
+        self._parser = parser
+        self._parsed: tuple[_T] | None = None
 
     @property
     def url(self) -> httpx.URL:

@@ -193,7 +193,9 @@ class SchemaComparer:
         resolved_old = self.resolve(old, self.host.old)
         resolved_new = self.resolve(new, self.host.new)
         self.nullability(resolved_old, resolved_new, where)
-        self.shape(resolved_old, resolved_new, where)
+        # Compared as resolved, but spelled as used: the old field's type is the
+        # component's class (`LabelParam`), not an inline class named after the field.
+        self.shape(resolved_old, resolved_new, where, spelled=(old, new))
 
     @staticmethod
     def resolve(node: Node, model: Model) -> Node:
@@ -287,7 +289,7 @@ class SchemaComparer:
 
     # -- by kind ----------------------------------------------------------------------
 
-    def shape(self, old: Node, new: Node, where: "Where") -> None:
+    def shape(self, old: Node, new: Node, where: "Where", spelled: tuple[Node, Node] | None = None) -> None:
         match old, new:
             case Scalar(), Scalar():
                 self.scalar(old, new, where)
@@ -302,9 +304,12 @@ class SchemaComparer:
             case AnyValue(), AnyValue():
                 pass
             case _:
-                self.kind_change(old, new, where)
+                self.kind_change(old, new, where, spelled=spelled)
 
-    def kind_change(self, old: Node, new: Node, where: "Where", rule: str | None = None) -> None:
+    def kind_change(
+        self, old: Node, new: Node, where: "Where", rule: str | None = None,
+        spelled: tuple[Node, Node] | None = None,
+    ) -> None:
         if rule is None:
             if isinstance(new, AnyValue):
                 rule = "schema.type-widened"
@@ -316,9 +321,10 @@ class SchemaComparer:
                 rule = "schema.type-narrowed"
             else:
                 rule = "schema.type-changed"
+        before, after = spelled or (old, new)
         self.host.emit(
             rule, where, f"type {_word(old)} -> {_word(new)}",
-            self.transition(where, lambda o, n: (py_type(old, where.context, o), py_type(new, where.context, n))),
+            self.transition(where, lambda o, n: (py_type(before, where.context, o), py_type(after, where.context, n))),
         )
 
     def scalar(self, old: Scalar, new: Scalar, where: "Where") -> None:

@@ -29,7 +29,7 @@ from generator.build import build_api
 from generator.diagnostics import Location
 from generator.diff.changes import Change
 from generator.diff.model import Model
-from generator.diff.normalize import operation_key
+from generator.diff.normalize import operation_key, python_method
 from generator.diff.rules import Direction, judge
 from generator.loader import Spec
 from generator.plan import free_name, model_attributes
@@ -187,7 +187,7 @@ class _Reader:
 
 def _method(binding: ir.MethodBinding) -> str:
     """A method as the rest of the report spells it (``generator.diff.normalize``)."""
-    return f"client.{'.'.join(binding.resource)}.{binding.name}"
+    return python_method(".".join(binding.resource), binding.name)
 
 
 # -- comparing two surfaces ---------------------------------------------------------------

@@ -118,6 +118,18 @@ def alike(old: Node, new: Node) -> bool:
     return True
 
 
+def _member_label(node: Node, context: str) -> str:
+    """An untagged member's name in a path: its type, but an enum by its kind alone.
+
+    A path names the place, so it must not change with the place: `model<Literal>`
+    stays put while the enum gains values (`anyOf: [string, enum]` is how specs
+    list known values of an open string).
+    """
+    if isinstance(node, Scalar) and node.enum is not None:
+        return "Literal"
+    return py_type(node, context)
+
+
 def _member_name(node: Node) -> str:
     return node.name if isinstance(node, Ref) else repr(shape(node))
 
@@ -581,7 +593,7 @@ class SchemaComparer:
             if not pair.label:
                 node = pair.new if pair.new is not None else pair.old
                 assert node is not None
-                pair.label = naming.class_name(node.name) if isinstance(node, Ref) else py_type(node, context)
+                pair.label = naming.class_name(node.name) if isinstance(node, Ref) else _member_label(node, context)
         counts: dict[str, int] = {}
         for pair in pairs:
             counts[pair.label] = counts.get(pair.label, 0) + 1

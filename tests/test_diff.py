@@ -494,6 +494,31 @@ def test_markdown_lists_many_new_classes_by_name_in_one_entry_per_direction() ->
     assert "- New class `Block0`." in few and "new classes" not in few
 
 
+def _status_added(method: str, status: str) -> Any:
+    from generator.diff.changes import Change
+
+    return Change(
+        rule="response.status-added", path=f"GET /{method} response {status}", direction="response",
+        impact="compatible", bump="minor", section="new", message=f"new response {status}",
+        python=f"`client.{method}()` may raise an API status error for {status}",
+        reason="unknown statuses already reach the caller", old=None, new=None,
+    )
+
+
+def test_markdown_says_once_that_many_methods_may_get_a_new_status() -> None:
+    """A status added to every endpoint (a spec that adds 429 everywhere) is one entry, not one per method."""
+    methods = [f"things.m{i}" for i in range(5)]
+    changes = tuple(_status_added(m, "429") for m in methods) + (_status_added("things.m0", "503"),)
+    text = render(DiffReport("a", "b", changes), "markdown")
+    assert ("- 5 methods may raise an API status error for 429: `client.things.m0()`, `client.things.m1()`, "
+            "`client.things.m2()`, `client.things.m3()`, `client.things.m4()`.") in text
+    assert "  New response 429 in 5 operations; rule `response.status-added`." in text
+    assert "- `client.things.m0()` may raise an API status error for 503." in text  # alone: its own entry
+    assert text.count("429") == 2
+    # Text and JSON keep one change per operation.
+    assert render(DiffReport("a", "b", changes), "text").count("[response.status-added]") == 6
+
+
 def test_a_ref_to_a_union_that_lists_the_old_ref_is_a_widening() -> None:
     def spec(items: str, extra: str) -> str:
         return f"""openapi: 3.1.0

@@ -367,7 +367,12 @@ class SchemaComparer:
             # A format that changes the Python type (`date-time` makes a `datetime`)
             # breaks code written against the package whatever the wire says.
             retyped = any(before != after for before, after in types)
-            host.emit(rule, where, f"format `{old.format}` -> `{new.format}`", python,
+            message = (
+                f"format `{new.format}` added" if old.format is None
+                else f"format `{old.format}` removed" if new.format is None
+                else f"format `{old.format}` -> `{new.format}`"
+            )
+            host.emit(rule, where, message, python,
                       python_breaking=True if retyped else None)
         self.enum(old, new, where)
         self.bounds(old.bounds, new.bounds, where)

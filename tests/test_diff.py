@@ -561,3 +561,67 @@ components:
     back = diff_specs(new, old)
     (change,) = [c for c in back.changes if c.path.endswith("tools[]")]
     assert change.rule == "schema.type-narrowed"
+
+
+# -- Python names the generator chooses ----------------------------------------------------------
+
+_NAME_CASES = ["python_attribute_names", "python_argument_names", "python_class_names", "python_class_sides"]
+
+
+def _generated(spec: Path, out: Path) -> str:
+    """Every generated Python file of ``spec``'s package, concatenated: what users import and call."""
+    from generator.pipeline import generate
+
+    generate(spec, out, targets=("package",), strict=False)
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.py")))
+
+
+@pytest.mark.parametrize("name", _NAME_CASES)
+def test_python_names_reported_are_the_generated_packages(name: str, tmp_path: Path) -> None:
+    """Each `X` is now `Y` names a class, attribute or argument of the old package and one of the new."""
+    import re
+
+    old = _generated(CASES / name / "old.yaml", tmp_path / "old")
+    new = _generated(CASES / name / "new.yaml", tmp_path / "new")
+    changes = [c for c in diff_case(name).changes if c.rule.startswith("python.")]
+    assert changes
+    for change in changes:
+        found = re.match(r"`([^`]+)` is (?:now `([^`]+)`|gone)", change.python)
+        assert found, change.python
+        for code, text in ((found.group(1), old), (found.group(2), new)):
+            if code is None:
+                continue
+            if "(" in code:  # client.searches.create(limit=...): a keyword argument of the method
+                argument = code.split("(")[1].split("=")[0]
+                assert re.search(rf"\b{argument}: ", text), code
+            elif "." in code:  # Report.date_: an attribute of the model
+                cls, attr = code.split(".")
+                assert re.search(rf"class {cls}\(", text) and re.search(rf"^    {attr}: ", text, re.M), code
+            else:
+                assert re.search(rf"class {code}\(", text), code
+    gone = [c for c in changes if c.rule == "python.class-removed"]
+    for change in gone:
+        cls = change.python.split("`")[1]
+        assert re.search(rf"class {cls}\(", old) and not re.search(rf"class {cls}\(", new)
+
+
+def test_format_changes_read_as_added_and_removed() -> None:
+    messages = {c.path: c.message for c in diff_case("date_formats").changes}
+    assert messages["Report.day"] == "format `date` added"
+    assert messages["Report.published"] == "format `date` removed"
+    assert messages["Report.sealed_at"] == "format `date` -> `date-time`"
+
+
+def test_a_side_the_generator_refuses_still_gets_its_spec_changes() -> None:
+    """No IR, no generated names to compare: the spec's own changes are reported all the same."""
+    folder = CASES / "python_attribute_names"
+    refused = "      not: {type: integer}\n"  # E401: not supported by the generator
+
+    def side(file: str) -> Any:
+        text = (folder / file).read_text(encoding="utf-8").replace("    Report:\n", "    Report:\n" + refused)
+        return load_text(text, file)
+
+    report = diff_specs(side("old.yaml"), side("new.yaml"))
+    rules = {(c.rule, c.path) for c in report.changes}
+    assert ("schema.format-added", "Report.when") in rules
+    assert not any(rule.startswith("python.") for rule, _ in rules)

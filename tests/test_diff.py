@@ -565,7 +565,10 @@ components:
 
 # -- Python names the generator chooses ----------------------------------------------------------
 
-_NAME_CASES = ["python_attribute_names", "python_argument_names", "python_class_names", "python_class_sides"]
+_NAME_CASES = [
+    "python_attribute_names", "python_argument_names", "python_class_names", "python_class_sides",
+    "python_helpers_and_errors",
+]
 
 
 def _generated(spec: Path, out: Path) -> str:
@@ -591,13 +594,15 @@ def test_python_names_reported_are_the_generated_packages(name: str, tmp_path: P
         for code, text in ((found.group(1), old), (found.group(2), new)):
             if code is None:
                 continue
-            if "(" in code:  # client.searches.create(limit=...): a keyword argument of the method
+            if code.endswith("()"):  # client.messages.stream(): a method
+                assert re.search(rf"def {code[:-2].rsplit('.', 1)[1]}\(", text), code
+            elif "(" in code:  # client.searches.create(limit=...): a keyword argument of the method
                 argument = code.split("(")[1].split("=")[0]
                 assert re.search(rf"\b{argument}: ", text), code
             elif "." in code:  # Report.date_: an attribute of the model
                 cls, attr = code.split(".")
                 assert re.search(rf"class {cls}\(", text) and re.search(rf"^    {attr}: ", text, re.M), code
-            else:
+            else:  # a class: a model, a TypedDict or an exception
                 assert re.search(rf"class {code}\(", text), code
     gone = [c for c in changes if c.rule == "python.class-removed"]
     for change in gone:

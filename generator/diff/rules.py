@@ -89,7 +89,7 @@ _TABLE = (
     ),
     Rule("operation.method-added", "an operation gained an x-variants method", "compatible", "compatible", addition=True),
     Rule(
-        "operation.method-removed", "an operation lost an x-variants method", "compatible", "compatible",
+        "operation.method-removed", "an operation lost an x-variants method (or its x-streaming helper)", "compatible", "compatible",
         python_breaking=True, why_request="the HTTP operation remains; its Python method does not",
         why_response="the HTTP operation remains; its Python method does not",
     ),
@@ -178,7 +178,8 @@ _TABLE = (
          "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE),
     Rule(
         "python.name-changed",
-        "the generator spells a model attribute or a method argument differently while its JSON name stays "
+        "the generator spells a model attribute, a method argument or a streaming helper differently while "
+        "the JSON stays "
         "(`date` -> `date_` once the model uses the type `date`; `limit` -> `body_limit` once a parameter "
         "is called `limit`)",
         "compatible", "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE,
@@ -186,7 +187,8 @@ _TABLE = (
     Rule(
         "python.class-renamed",
         "a generated class has a new name while its schema stays (an inline object named after a changed "
-        "operationId, tag or position; a numbered duplicate; `XParams` -> `XParamsModel`)",
+        "operationId, tag or position; a numbered duplicate; `XParams` -> `XParamsModel`; the exception "
+        "class of a status, from `x-exception`)",
         "compatible", "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE,
     ),
     Rule(

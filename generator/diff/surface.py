@@ -56,6 +56,9 @@ class Surface:
     classes: dict[tuple[str, str], Named] = field(default_factory=dict)  # (place, side)
     attributes: dict[tuple[str, str], Named] = field(default_factory=dict)  # (place, JSON name)
     arguments: dict[tuple[tuple[str, str], str, str], Named] = field(default_factory=dict)
+    exceptions: dict[int, Named] = field(default_factory=dict)  # status -> exception class
+    helpers: dict[tuple[tuple[str, str], str], Named] = field(default_factory=dict)  # (operation, method) -> helper
+    methods: dict[tuple[tuple[str, str], str], Location | None] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)  # schema name -> place
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  # operation key -> "POST /v1/x"
 
@@ -95,7 +98,24 @@ class _Reader:
             prefix = title if key not in seen else f"{title} method {_method(op.bindings[0])}"
             seen.add(key)
             self.operation(op, key, prefix)
+        where = self.error_responses()
+        for error in self.api.errors:
+            self.surface.exceptions[error.status] = Named(
+                error.class_name, "", where.get(error.status), frozenset({"response"}),
+            )
         return self.surface
+
+    def error_responses(self) -> dict[int, Location]:
+        """Where each error status is first declared: the response its exception is named from."""
+        found: dict[int, Location] = {}
+        paths = self.spec.data.get("paths")
+        for path, item in sorted(paths.items()) if isinstance(paths, dict) else ():
+            for method, op in item.items() if isinstance(item, dict) else ():
+                responses = op.get("responses") if isinstance(op, dict) else None
+                for status in responses if isinstance(responses, dict) else ():
+                    if str(status).isdigit():
+                        found.setdefault(int(status), self.spec.at("paths", path, method, "responses", status))
+        return found
 
     # -- schemas ---------------------------------------------------------------------
 
@@ -165,6 +185,12 @@ class _Reader:
         flag = op.stream.flag if op.stream is not None else None
         for binding in op.bindings:
             method = _method(binding)
+            self.surface.methods[(key, method)] = op.location
+            if op.stream is not None and op.stream.helper:
+                helper = python_method(".".join(binding.resource), op.stream.helper)
+                self.surface.helpers[(key, method)] = Named(
+                    helper, method, op.location, frozenset({"response"}), op.stream.flag_py_name,
+                )
             arguments = self.surface.arguments
             for p in binding.parameters:
                 arguments[(key, method, f"{p.location}.{p.name}")] = Named(
@@ -210,7 +236,50 @@ def surface_changes(
     out += _classes(old_spec, old, new_spec, new, renames)
     out += _attributes(old, new, renames)
     out += _arguments(old, new, old_model, new_model)
+    out += _exceptions(old_spec, old, new_spec, new)
+    out += _helpers(old, new)
     return out
+
+
+def _exceptions(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface) -> Iterator[Change]:
+    """An error status whose exception class has another name (``x-exception``, or the default's)."""
+    for status, before in sorted(old.exceptions.items()):
+        after = new.exceptions.get(status)
+        if after is None or after.name == before.name:
+            continue
+        yield _change(
+            "python.class-renamed", f"response {status}", frozenset({"response"}),
+            f"the exception for status {status} is `{after.name}` (was `{before.name}`)",
+            f"`{before.name}` is now `{after.name}`: `except {before.name}` and code that imports it break; "
+            "the status and its JSON are unchanged",
+            before.location or old_spec.at("paths"), after.location or new_spec.at("paths"),
+        )
+
+
+def _helpers(old: Surface, new: Surface) -> Iterator[Change]:
+    """The streaming helper of a method (``x-streaming.helper``): renamed, or gone."""
+    for (key, method), before in sorted(old.helpers.items()):
+        after = new.helpers.get((key, method))
+        if (after is not None and after.name == before.name) or (key, method) not in new.methods:
+            continue  # unchanged, or the method itself went (reported as such)
+        title = new.titles.get(key, old.titles.get(key, ""))
+        path = f"{title} method {before.name}"
+        short = before.name.rsplit(".", 1)[1]
+        if after is None:
+            yield _change(
+                "operation.method-removed", path, frozenset({"response"}),
+                f"x-streaming no longer names the helper `{short}`",
+                f"`{before.name}()` removed; `{method}(..., {before.base}=True)` still streams",
+                before.location, new.methods[(key, method)],
+            )
+        else:
+            yield _change(
+                "python.name-changed", path, frozenset({"response"}),
+                f"x-streaming helper `{short}` -> `{after.name.rsplit('.', 1)[1]}`",
+                f"`{before.name}()` is now `{after.name}()`: code that calls `{before.name}()` breaks; "
+                "the HTTP request is unchanged",
+                before.location, after.location,
+            )
 
 
 def _moved(place: str, renames: Mapping[str, str]) -> str:

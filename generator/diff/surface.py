@@ -312,7 +312,7 @@ def _classes(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, renames
     after_by_place: dict[str, dict[str, Named]] = {}
     for (place, side), named in new.classes.items():
         after_by_place.setdefault(place, {})[side] = named
-    taken = {named.name: side for (_, side), named in new.classes.items()}
+    taken = {named.name: (place, side) for (place, side), named in new.classes.items()}
     reported: set[str] = set()
     for place in sorted(before_by_place):
         moved = _moved(place, renames)
@@ -325,18 +325,25 @@ def _classes(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, renames
         if len(lost) == 1 and len(gained) == 1:
             pairs.append((lost[0][0], gained[0], "both"))
             lost = []
+        said: list[tuple[Named, Named, str]] = []
         for old_named, new_named, side in pairs:
-            if old_named.name == new_named.name or old_named.name in reported:
-                continue
-            reported.add(old_named.name)
-            what = {"param": "request TypedDict", "model": "class"}.get(side, "class")
+            if old_named.name != new_named.name and old_named.name not in reported:
+                reported.add(old_named.name)
+                said.append((old_named, new_named, side))
+        if said:
+            # One change per place: a class both sides reach may be renamed on both at once.
+            what = {"param": "request TypedDict", "model": "class"}
             yield _change(
-                "python.class-renamed", moved, old_named.directions | new_named.directions,
-                f"the generated {what} at `{moved}` is named `{new_named.name}` (was `{old_named.name}`); "
-                f"{_class_cause(old_named, new_named)}",
-                f"`{old_named.name}` is now `{new_named.name}`: {_breaks(old_named.name, taken)}; "
-                "the JSON is unchanged",
-                old_named.location, new_named.location,
+                "python.class-renamed", moved,
+                frozenset().union(*(a.directions | b.directions for a, b, _ in said)),
+                "; ".join(
+                    f"the generated {what.get(side, 'class')} at `{moved}` is named `{b.name}` (was `{a.name}`); "
+                    f"{_class_cause(a, b)}" for a, b, side in said
+                ),
+                "; ".join(
+                    f"`{a.name}` is now `{b.name}`: {_breaks(a.name, taken, moved)}" for a, b, _ in said
+                ) + "; the JSON is unchanged",
+                said[0][0].location, said[0][1].location,
             )
         for gone, side in lost:
             if gone.name in reported or gone.name in taken:
@@ -355,11 +362,14 @@ def _classes(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, renames
             )
 
 
-def _breaks(name: str, taken: Mapping[str, str]) -> str:
-    if name in taken:
-        what = "a request TypedDict" if taken[name] == "param" else "another model"
-        return f"`{name}` is now {what}, so code that names it gets that instead"
-    return f"code that imports or names `{name}` breaks"
+def _breaks(name: str, taken: Mapping[str, tuple[str, str]], here: str) -> str:
+    if name not in taken:
+        return f"code that imports or names `{name}` breaks"
+    place, side = taken[name]
+    if place == here:
+        kind = "request TypedDict" if side == "param" else "response model"
+        return f"`{name}` is now its {kind}, so code that uses it as the other breaks"
+    return f"`{name}` now names the class at `{place}`, so code that names it gets that one"
 
 
 def _class_cause(before: Named, after: Named) -> str:
@@ -368,7 +378,12 @@ def _class_cause(before: Named, after: Named) -> str:
         return "a schema whose name ends in `Params` is the response model `...ParamsModel` only while requests use it too"
     if new == old + "Param" or old == new + "Param":
         return "a schema that requests alone use is the TypedDict `...Param`; any other is the model"
-    if old.rstrip("0123456789") == new.rstrip("0123456789"):
+    def unnumbered(name: str) -> str:
+        for suffix in ("Param", "Model"):
+            name = name.removesuffix(suffix)
+        return name.rstrip("0123456789")
+
+    if unnumbered(old) == unnumbered(new):
         return "a class name two schemas want is numbered, in the order the generator meets them"
     return "an inline schema's class is named after the operationId, property, tag or position where it stands"
 

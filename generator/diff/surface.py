@@ -28,7 +28,7 @@ from generator import ir, naming
 from generator.build import build_api
 from generator.diagnostics import Location
 from generator.diff.changes import Change
-from generator.diff.model import Model
+from generator.diff.model import Model, Object, Ref
 from generator.diff.normalize import operation_key, python_method
 from generator.diff.rules import Direction, judge
 from generator.loader import Spec
@@ -235,7 +235,7 @@ def surface_changes(
     out: list[Change] = []
     out += _classes(old_spec, old, new_spec, new, renames)
     out += _attributes(old, new, renames)
-    out += _arguments(old, new, old_model, new_model)
+    out += _arguments(old_spec, old, new_spec, new, old_model, new_model)
     out += _exceptions(old_spec, old, new_spec, new)
     out += _helpers(old, new)
     return out
@@ -414,7 +414,9 @@ def _attribute_cause(before: Named, after: Named) -> str:
     return "the generator spells the field differently"
 
 
-def _arguments(old: Surface, new: Surface, old_model: Model, new_model: Model) -> Iterator[Change]:
+def _arguments(
+    old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, old_model: Model, new_model: Model,
+) -> Iterator[Change]:
     # Which wire name each argument name means in the new version, per method.
     taken = {(key, method, named.name): wire for (key, method, wire), named in new.arguments.items()}
     for (key, method, wire), before in sorted(old.arguments.items()):
@@ -439,8 +441,27 @@ def _arguments(old: Surface, new: Surface, old_model: Model, new_model: Model) -
             f"the argument for {what} is `{after.name}` (was `{before.name}`); {_argument_cause(before, after)}",
             f"`{method}({before.name}=...)` is now `{method}({after.name}=...)`: "
             f"{_calls(before.name, taken.get((key, method, before.name)))}; the JSON is unchanged",
-            before.location, after.location,
+            _argument_at(old_spec, old_model, key, wire) or before.location,
+            _argument_at(new_spec, new_model, key, wire) or after.location,
         )
+
+
+def _argument_at(spec: Spec, model: Model, key: tuple[str, str], wire: str) -> Location | None:
+    """Where the spec declares the parameter or body property an argument stands for."""
+    op = model.operations.get(key)
+    location, _, name = wire.partition(".")
+    if op is None or not name:
+        return None
+    if location != "body":
+        param = op.parameters.get((location, name))
+        return spec.at(*param.pointer) if param is not None else None
+    for node in (op.body.content.values() if op.body else ()):
+        target = model.components.get(node.name) if isinstance(node, Ref) else node
+        if isinstance(target, Object):
+            prop = next((p for p in target.properties if p.name == name), None)
+            if prop is not None:
+                return spec.at(*prop.node.pointer)
+    return None
 
 
 def _calls(name: str, now: str | None) -> str:

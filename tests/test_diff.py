@@ -630,3 +630,11 @@ def test_a_side_the_generator_refuses_still_gets_its_spec_changes() -> None:
     rules = {(c.rule, c.path) for c in report.changes}
     assert ("schema.format-added", "Report.when") in rules
     assert not any(rule.startswith("python.") for rule, _ in rules)
+
+
+def test_a_renamed_argument_points_at_its_property() -> None:
+    (change,) = [c for c in diff_case("python_argument_names").changes if c.rule == "python.name-changed"]
+    assert change.old is not None and change.new is not None
+    for side, at in (("old.yaml", change.old), ("new.yaml", change.new)):
+        line = (CASES / "python_argument_names" / side).read_text(encoding="utf-8").splitlines()[at.line - 1]
+        assert line.strip().startswith("limit: {type: integer"), (side, line)

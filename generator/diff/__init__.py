@@ -7,7 +7,9 @@ The pipeline is the generator's in miniature::
 ``normalize`` resolves references, merges ``allOf`` and unifies nullability;
 ``compare`` matches operations, components and union members by identity
 (never by position) and judges each difference with the table in ``rules``;
-``report`` renders. Only the CLI prints.
+``surface`` builds each side into the generator's IR and compares the Python
+names it gives (attributes, arguments, classes, exceptions) where the JSON
+stayed; ``report`` renders. Only the CLI prints.
 """
 
 from __future__ import annotations

@@ -638,3 +638,15 @@ def test_a_renamed_argument_points_at_its_property() -> None:
     for side, at in (("old.yaml", change.old), ("new.yaml", change.new)):
         line = (CASES / "python_argument_names" / side).read_text(encoding="utf-8").splitlines()[at.line - 1]
         assert line.strip().startswith("limit: {type: integer"), (side, line)
+
+
+def test_cli_json_carries_the_python_name_rules(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(*_pair("python_attribute_names"), "--format", "json")
+    assert result.exit_code == 0
+    change = next(c for c in json.loads(result.stdout)["changes"] if c["path"] == "Report.date")
+    assert change["rule"] == "python.name-changed"
+    assert (change["impact"], change["bump"], change["section"]) == ("compatible", "major", "breaking")
+    assert change["python"].startswith("`Report.date` is now `Report.date_`: code that reads `.date` breaks")
+    markdown = run(*_pair("python_attribute_names"), "--format", "markdown").stdout
+    assert "- `Report.date` is now `Report.date_`: code that reads `.date` breaks" in markdown
+    assert "Breaks Python code only; the JSON on the wire is unchanged." in markdown

@@ -233,7 +233,7 @@ def surface_changes(
     if old is None or new is None:
         return []
     out: list[Change] = []
-    out += _classes(old_spec, old, new_spec, new, renames)
+    out += _classes(old, new, renames)
     out += _attributes(old, new, renames)
     out += _arguments(old_spec, old, new_spec, new, old_model, new_model)
     out += _exceptions(old_spec, old, new_spec, new)
@@ -304,7 +304,7 @@ def _change(
     )
 
 
-def _classes(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, renames: Mapping[str, str]) -> Iterator[Change]:
+def _classes(old: Surface, new: Surface, renames: Mapping[str, str]) -> Iterator[Change]:
     """Per place: a side's class under another name, or a side's class gone while the place stays."""
     before_by_place: dict[str, dict[str, Named]] = {}
     for (place, side), named in old.classes.items():
@@ -346,7 +346,7 @@ def _classes(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, renames
                 said[0][0].location, said[0][1].location,
             )
         for gone, side in lost:
-            if gone.name in reported or gone.name in taken:
+            if gone.name in reported:
                 continue
             reported.add(gone.name)
             kept = ", ".join(f"`{n.name}`" for n in after.values())
@@ -357,7 +357,7 @@ def _classes(old_spec: Spec, old: Surface, new_spec: Spec, new: Surface, renames
             yield _change(
                 "python.class-removed", moved, gone.directions,
                 f"{why}, so its class `{gone.name}` is not generated",
-                f"`{gone.name}` is gone ({why}; {now}): code that imports or names `{gone.name}` breaks",
+                f"`{gone.name}` is gone ({why}; {now}): {_breaks(gone.name, taken, moved)}",
                 gone.location, next(iter(after.values())).location,
             )
 

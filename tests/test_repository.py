@@ -19,9 +19,12 @@ _NOT_SOURCE = {".git", "node_modules", "build", "dist", "__pycache__", ".mypy_ca
 
 def _repository_files() -> list[str]:
     """The tracked files when git can say; else every file a clone would hold."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                            stdin=subprocess.DEVNULL)
-    if listed.returncode == 0 and listed.stdout:
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                                stdin=subprocess.DEVNULL)
+    except OSError:  # no git: a tarball, say
+        listed = None
+    if listed is not None and listed.returncode == 0 and listed.stdout:
         return sorted(name for name in listed.stdout.decode("utf-8").split("\0") if name)
     return sorted(
         path.relative_to(ROOT).as_posix()

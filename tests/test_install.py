@@ -191,3 +191,19 @@ def test_installing_the_generated_folder_leaves_it_as_it_was(target: str, tmp_pa
     with zipfile.ZipFile(wheel) as archive:
         shipped = {name for name in archive.namelist() if ".dist-info/" not in name}
     assert shipped == {f"{source.name}/{rel}" for rel in _files(folder / source.name)}
+
+
+def test_the_hook_runs_whatever_layout_the_consumer_configured() -> None:
+    """pre-commit skips a hook when no staged file matches its `files` pattern (re.search):
+    a pattern naming our own folders skipped the check in a repository whose
+    [tool.messages-codegen] puts the spec and the client elsewhere."""
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "messages-codegen generate --check"
+    for staged in ("api/openapi.yaml", "client/acme/_client.py", "my-templates/model.py.jinja",
+                   "pyproject.toml", "spec/messages.yaml"):
+        assert re.search(hook.get("files", ""), staged), staged
+        assert not re.search(hook.get("exclude", "^$"), staged), staged

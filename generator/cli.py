@@ -276,7 +276,8 @@ def stubs(spec: str | None, out: str, templates: str | None, check: bool) -> Non
               help="The directory to write the pages into as a static HTML site, for a browser, offline.")
 @click.option("--mermaid", "mermaid", default=None, type=click.Path(dir_okay=False, exists=True),
               help="Mermaid's browser bundle for the site's diagrams.  "
-                   "[default: node_modules/mermaid/dist/mermaid.min.js here or in a folder above, as `npm ci` installs it]")
+                   "[default: node_modules/mermaid/dist/mermaid.min.js here or in a folder "
+                   "above, as `npm ci` installs it]")
 @_TEMPLATES_OPTION
 @_CHECK_OPTION
 def docs(spec: str | None, out: str | None, site: str | None, mermaid: str | None,

@@ -12,13 +12,13 @@ The pipeline is the generator's in miniature::
 
 from __future__ import annotations
 
+from generator.diagnostics import SpecError
 from generator.diff.changes import FAIL_ON, Change, DiffReport, FailOn
 from generator.diff.compare import compare_models
 from generator.diff.normalize import normalize
 from generator.diff.report import FORMATS, render, to_json
 from generator.diff.rules import RULES, Rule
 from generator.diff.sources import load_side
-from generator.diagnostics import SpecError
 from generator.loader import Spec
 from generator.validate.refs import check_refs
 from generator.validate.walk import build_document

@@ -24,7 +24,16 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic
 from generator.render import make_environment, render
 
-__all__ = ["MERMAID_ASSET", "MERMAID_HINT", "MERMAID_VERSION", "SiteResult", "build_site", "find_mermaid", "site_pages", "write_site"]
+__all__ = [
+    "MERMAID_ASSET",
+    "MERMAID_HINT",
+    "MERMAID_VERSION",
+    "SiteResult",
+    "build_site",
+    "find_mermaid",
+    "site_pages",
+    "write_site",
+]
 
 MERMAID_ASSET = "assets/mermaid.min.js"
 _CSS_ASSET = "assets/site.css"

@@ -356,6 +356,23 @@ def test_cli_broken_spec_exits_1_with_diagnostics(run, tmp_path: Path) -> None: 
     assert "error[E002]: duplicate key `info`" in result.stderr
 
 
+def test_cli_a_ref_to_nothing_exits_1_instead_of_reporting_a_change(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    """A typo in a `$ref` read as "any value" and came out as a breaking type change."""
+    old, new = _pair("messages_evolution")
+    text = Path(old).read_text(encoding="utf-8")
+    assert text.count("$ref: '#/components/schemas/Usage'") == 1
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(text.replace("$ref: '#/components/schemas/Usage'",
+                                 "$ref: '#/components/schemas/Usge'"), encoding="utf-8")
+    result = run(str(typo), old)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "error[E200]: `$ref` points at nothing: `#/components/schemas/Usge`" in result.stderr
+    assert "hint: did you mean `#/components/schemas/Usage`?" in result.stderr
+
+
 # -- git:REV ---------------------------------------------------------------------------------------
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

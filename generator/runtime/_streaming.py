@@ -359,8 +359,7 @@ class _StreamBase(Generic[_T]):
                     continue
                 for data, name, _, _ in decoder.decode(chunk):
                     if name not in ordinary:
-                        named = name is not None
-                        if not named:
+                        if name is None:
                             name = self._name_in_data(data)
                         if name == error:
                             raise self._stream_error(data)
@@ -380,7 +379,7 @@ class _StreamBase(Generic[_T]):
                             else:
                                 yield from expand(item)
                             return
-                        if named and len(ordinary) < 64:
+                        if name is not None and len(ordinary) < 64:
                             # Named, parsed and yielded, and not the last: from now on
                             # an event of this name takes the short way.
                             ordinary.add(name)

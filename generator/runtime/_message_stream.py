@@ -88,9 +88,10 @@ _NEEDS_MESSAGE = frozenset(
 class MessageAccumulator:
     """Builds the message, as a JSON object, from the raw stream events.
 
-    The text of a text block is kept in ``texts`` as it arrives and written
-    into ``message`` by ``flush()``, which ``snapshot()`` and ``build()`` call:
-    read ``message`` directly only after one of them.
+    The text of a text block (the thinking of a thinking block) is kept in
+    ``texts`` (``thinking``) as it arrives and written into ``message`` by
+    ``flush()``, which ``snapshot()`` and ``build()`` call: read ``message``
+    directly only after one of them.
     """
 
     def __init__(self, response: httpx.Response) -> None:
@@ -103,6 +104,8 @@ class MessageAccumulator:
         # appending is cheap, and the whole text is joined only when someone
         # reads it (``flush``, a ``TextEvent``'s ``snapshot``).
         self.texts: dict[int, _Text] = {}
+        # The same for the thinking of a thinking block.
+        self.thinking: dict[int, _Text] = {}
 
     def flush(self) -> None:
         """Write the text of every text block into ``message``, as far as it has arrived."""
@@ -110,6 +113,8 @@ class MessageAccumulator:
             content = self.message["content"]
             for index, text in self.texts.items():
                 content[index]["text"] = text.upto(len(text))
+            for index, text in self.thinking.items():
+                content[index]["thinking"] = text.upto(len(text))
 
     def add(self, event: _Raw) -> None:
         kind = event.get("type")
@@ -125,9 +130,11 @@ class MessageAccumulator:
         if kind == "content_block_start":
             block = _copy_block(event["content_block"])
             content.append(block)
-            text = block.get("text")
-            if block.get("type") == "text" and isinstance(text, str):
-                self.texts[len(content) - 1] = _Text(text)
+            kind = block.get("type")
+            if kind == "text" and isinstance(block.get("text"), str):
+                self.texts[len(content) - 1] = _Text(block["text"])
+            elif kind == "thinking" and isinstance(block.get("thinking"), str):
+                self.thinking[len(content) - 1] = _Text(block["thinking"])
         elif kind == "content_block_delta":
             self._delta(content, event["index"], event["delta"])
         elif kind == "content_block_stop":
@@ -165,7 +172,7 @@ class MessageAccumulator:
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta.partial_json
         elif kind == "thinking_delta":
-            block["thinking"] = block.get("thinking", "") + delta.thinking
+            self._add_thinking(block, index, delta.thinking)
         elif kind == "signature_delta":
             block["signature"] = delta.signature
         elif kind == "citations_delta":
@@ -186,7 +193,7 @@ class MessageAccumulator:
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta["partial_json"]
         elif kind == "thinking_delta":
-            block["thinking"] = block.get("thinking", "") + delta["thinking"]
+            self._add_thinking(block, index, delta["thinking"])
         elif kind == "signature_delta":
             block["signature"] = delta["signature"]
         elif kind == "citations_delta":
@@ -201,6 +208,13 @@ class MessageAccumulator:
             block["text"] = block.get("text", "") + text
         else:
             pieces.append(text)
+
+    def _add_thinking(self, block: _Raw, index: int, thinking: str) -> None:
+        pieces = self.thinking.get(index)
+        if pieces is None:  # thinking in a block that did not start as a thinking block
+            block["thinking"] = block.get("thinking", "") + thinking
+        else:
+            pieces.append(thinking)
 
     def _finish_input(self, content: list[_Raw], index: int) -> None:
         text = self._tool_json.pop(index, None)
@@ -304,22 +318,18 @@ class _Text(list):  # type: ignore[type-arg]
         return joined
 
 
-class TextEvent(BaseModel):
-    """A piece of text (``text``) and the whole text of its block so far (``snapshot``).
+class _SnapshotEvent(BaseModel):
+    """An event with a ``snapshot`` of its block's text so far, joined when first needed.
 
-    The helper makes one after every text delta, and most callers never read
-    ``snapshot``: it is joined from the block's pieces when first read (or when
-    the event is printed, compared, dumped, copied or pickled), so a stream
-    does not copy its whole text once per delta. Until then the pieces wait in
-    ``__dict__`` under a name that is not a field (``_PENDING``), and the
-    model's three slots (fields set, extra fields, private attributes) are
-    not set: what reads one of them lands in ``__getattr__``, which fills in
-    all of it. Nothing else of the model differs.
+    The helper makes one after every text (or thinking) delta, and most callers
+    never read ``snapshot``: it is joined from the block's pieces when first
+    read (or when the event is printed, compared, dumped, copied or pickled),
+    so a stream does not copy its whole text once per delta. Until then the
+    pieces wait in ``__dict__`` under a name that is not a field
+    (``_PENDING``), and the model's three slots (fields set, extra fields,
+    private attributes) are not set: what reads one of them lands in
+    ``__getattr__``, which fills in all of it. Nothing else of the model differs.
     """
-
-    type: Literal["text"]
-    text: str
-    snapshot: str
 
     if not TYPE_CHECKING:
 
@@ -336,7 +346,7 @@ class TextEvent(BaseModel):
             pieces, count = pending
             if "snapshot" not in fields:  # not assigned by the caller meanwhile
                 fields["snapshot"] = pieces.upto(count)
-            _set_fields(self, {"type", "text", "snapshot"})
+            _set_fields(self, set(type(self).__pydantic_fields__))
             _set_extra(self, {})
             _set_private(self, None)
             # Last: a thread that resolves the event at the same time finds
@@ -354,7 +364,7 @@ class TextEvent(BaseModel):
 
     def __eq__(self, other: object) -> bool:
         self._resolve()
-        if isinstance(other, TextEvent):
+        if isinstance(other, _SnapshotEvent):
             other._resolve()
         return super().__eq__(other)
 
@@ -375,6 +385,14 @@ class TextEvent(BaseModel):
         return super().__getstate__()
 
 
+class TextEvent(_SnapshotEvent):
+    """A piece of text (``text``) and the whole text of its block so far (``snapshot``)."""
+
+    type: Literal["text"]
+    text: str
+    snapshot: str
+
+
 class CitationEvent(BaseModel):
     """A citation added to a text block, and all of that block's citations so far."""
 
@@ -383,7 +401,7 @@ class CitationEvent(BaseModel):
     snapshot: list[Any]
 
 
-class ThinkingEvent(BaseModel):
+class ThinkingEvent(_SnapshotEvent):
     """A piece of thinking, and the block's thinking so far."""
 
     type: Literal["thinking"]
@@ -570,8 +588,9 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         kind = getattr(delta, "type", None)
         if kind == "text_delta":
             pieces = self._texts.get(index)
-            snapshot = block["text"] if pieces is None else pieces.upto(len(pieces))
-            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": snapshot})
+            if pieces is not None:
+                return _text_event(delta.text, pieces)
+            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": block["text"]})
         if kind == "input_json_delta":
             return _make(
                 InputJsonEvent,
@@ -582,6 +601,14 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
                 },
             )
         if kind == "thinking_delta":
+            pieces = self._accumulator.thinking.get(index)
+            if pieces is not None:
+                made = _new(ThinkingEvent)
+                fields = made.__dict__
+                fields["type"] = "thinking"
+                fields["thinking"] = delta.thinking
+                fields[_PENDING] = (pieces, len(pieces))
+                return made
             return _make(
                 ThinkingEvent,
                 {

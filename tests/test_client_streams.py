@@ -254,7 +254,11 @@ def test_helper_error_after_many_text_deltas_closes_the_stream(
     # A delta for a block that never started, after the helper has taken its short
     # way for a while: reported, and the connection is closed at once.
     events = long_text_stream(["a"] * 20)
-    orphan = {"type": "content_block_delta", "index": 3, "delta": {"type": "text_delta", "text": "x"}}
+    orphan = {
+        "type": "content_block_delta",
+        "index": 3,
+        "delta": {"type": "text_delta", "text": "x"},
+    }
     events.insert(12, orphan)
     mock_server.enqueue(Reply.sse(sse_stream(events), chunk_size=1 << 16))
     seen: list[str] = []

@@ -130,10 +130,10 @@ class MessageAccumulator:
         if kind == "content_block_start":
             block = _copy_block(event["content_block"])
             content.append(block)
-            kind = block.get("type")
-            if kind == "text" and isinstance(block.get("text"), str):
+            block_kind = block.get("type")
+            if block_kind == "text" and isinstance(block.get("text"), str):
                 self.texts[len(content) - 1] = _Text(block["text"])
-            elif kind == "thinking" and isinstance(block.get("thinking"), str):
+            elif block_kind == "thinking" and isinstance(block.get("thinking"), str):
                 self.thinking[len(content) - 1] = _Text(block["thinking"])
         elif kind == "content_block_delta":
             self._delta(content, event["index"], event["delta"])
@@ -335,8 +335,9 @@ class _SnapshotEvent(BaseModel):
 
         def __getattr__(self, name: str) -> Any:
             self._resolve()
-            if name == "snapshot":
-                return self.__dict__["snapshot"]
+            fields = self.__dict__
+            if name == "snapshot" and name in fields:
+                return fields[name]
             return super().__getattr__(name)
 
     def _resolve(self) -> None:
@@ -474,18 +475,20 @@ _set_extra = pydantic.BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = pydantic.BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-# Where a text event made by the helper keeps its pieces until it is resolved.
+# Where a text or thinking event made by the helper keeps its pieces until it is resolved.
 _PENDING = "_pending_snapshot"
+_S = TypeVar("_S", bound=_SnapshotEvent)
 
 
-def _text_event(text: str, pieces: _Text) -> TextEvent:
-    # The text event of the last of ``pieces``, its snapshot and its slots left
-    # to ``TextEvent._resolve``. ``MessageStream._iterate`` has a copy of these
-    # lines. Filling the new ``__dict__`` in place costs less than setting one.
-    made = _new(TextEvent)
+def _snapshot_event(cls: type[_S], kind: str, name: str, value: str, pieces: _Text) -> _S:
+    # The event of the last of ``pieces`` (``value``), its snapshot and its
+    # slots left to ``_SnapshotEvent._resolve``. ``MessageStream._iterate`` has
+    # a copy of these lines for text. Filling the new ``__dict__`` in place
+    # costs less than setting one.
+    made = _new(cls)
     fields = made.__dict__
-    fields["type"] = "text"
-    fields["text"] = text
+    fields["type"] = kind
+    fields[name] = value
     fields[_PENDING] = (pieces, len(pieces))
     return made
 
@@ -552,7 +555,7 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
                 if pieces is not None:
                     text = delta.text
                     pieces.append(text)
-                    return (event, _text_event(text, pieces))
+                    return (event, _snapshot_event(TextEvent, "text", "text", text, pieces))
         return self._other(event)
 
     def _other(self, event: Any) -> tuple[Any, ...]:
@@ -589,7 +592,7 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         if kind == "text_delta":
             pieces = self._texts.get(index)
             if pieces is not None:
-                return _text_event(delta.text, pieces)
+                return _snapshot_event(TextEvent, "text", "text", delta.text, pieces)
             return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": block["text"]})
         if kind == "input_json_delta":
             return _make(
@@ -603,12 +606,8 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         if kind == "thinking_delta":
             pieces = self._accumulator.thinking.get(index)
             if pieces is not None:
-                made = _new(ThinkingEvent)
-                fields = made.__dict__
-                fields["type"] = "thinking"
-                fields["thinking"] = delta.thinking
-                fields[_PENDING] = (pieces, len(pieces))
-                return made
+                thinking = delta.thinking
+                return _snapshot_event(ThinkingEvent, "thinking", "thinking", thinking, pieces)
             return _make(
                 ThinkingEvent,
                 {
@@ -689,7 +688,7 @@ class MessageStream(_MessageStreamBase[_E, _M, _B]):
                         if pieces is not None:
                             text = delta.text
                             pieces.append(text)
-                            # ``_text_event``, written out: a call would cost a third of it.
+                            # ``_snapshot_event``, written out: a call would cost a third of it.
                             made = _new(TextEvent)
                             made_fields = made.__dict__
                             made_fields["type"] = "text"

@@ -12,7 +12,6 @@ import json
 import random
 import shutil
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -221,17 +220,15 @@ stripe = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def stripe_report() -> tuple[DiffReport, float]:
-    started = time.perf_counter()
-    report = diff_specs(load_spec(STRIPE_OLD, "old.yaml"), load_spec(STRIPE_NEW, "new.yaml"))
-    return report, time.perf_counter() - started
+def stripe_report() -> DiffReport:
+    # How long this takes is for the benchmarks to say, not a test.
+    return diff_specs(load_spec(STRIPE_OLD, "old.yaml"), load_spec(STRIPE_NEW, "new.yaml"))
 
 
 @stripe
 @pytest.mark.slow
-def test_stripe_pair_is_sane(stripe_report: tuple[DiffReport, float]) -> None:
-    report, seconds = stripe_report
-    assert seconds < 60, f"diffing the Stripe pair took {seconds:.1f}s"
+def test_stripe_pair_is_sane(stripe_report: DiffReport) -> None:
+    report = stripe_report
     keys = [(c.rule, c.path) for c in report.changes]
     assert len(keys) == len(set(keys)), "a change was reported twice"
     # A union that only reordered (or gained a member) is never reported as a removal

@@ -141,6 +141,7 @@ def render_tree(
     full_black: bool = False,
     source: str | None = None,
     origins: dict[str, Origin] | None = None,
+    package_ready: Callable[[dict[str, bytes]], None] | None = None,
 ) -> dict[str, bytes]:
     """Every output file's bytes, reusing existing files whose rendered text is unchanged.
 
@@ -150,6 +151,9 @@ def render_tree(
     the spec was loaded under). Raises GeneratedCodeError (E020, paths relative
     to the tree) when a Python file rendered in this run does not compile.
     ``origins``, when given, receives each file's origin in the spec.
+    ``package_ready`` is called with the files so far once the package's
+    modules are final, while the stubs are still to be laid out: the import
+    check starts there, to run beside the rest of the work.
     """
     env = make_environment(templates)
     source = api.spec_path if source is None else source
@@ -209,6 +213,8 @@ def render_tree(
         for path, _, digest in batch:
             if path not in out:
                 out[path] = _reheaded(existing[path], source, digest)
+        if not is_pyi and package_ready is not None and "package" in roots:
+            package_ready(out)
     check_compiles(to_compile, origins, overridden)
     out[PROVENANCE] = _provenance(api, roots, source)
     return dict(sorted(out.items()))
@@ -297,18 +303,16 @@ def generate(
     if source is None:
         source = display_path if display_path is not None else recorded_name(spec_path, out)
     origins: dict[str, Origin] = {}
-    try:
-        files = render_tree(api, existing, templates, targets, full_black, source, origins)
-    except GeneratedCodeError as exc:
-        # Nothing was written: the output folder holds what it held.
-        raise exc.under(display_name(out)) from None
-    result = GenerateResult(api=api, files=files, warnings=warnings)
-    roots = target_roots(targets)
-    checker = None
-    if import_check and "package" in roots and needed(files, existing, roots["package"] + api.package):
-        checker = ImportCheck(files, roots["package"] + api.package, origins, templates is not None,
-                              python, import_timeout)
-        checker.start()
+    package_dir = target_roots(targets).get("package", "") + api.package
+    checker: ImportCheck | None = None
+
+    def package_ready(so_far: dict[str, bytes]) -> None:
+        """Start importing the package while the stubs are laid out and the files staged."""
+        nonlocal checker
+        if import_check and needed(so_far, existing, package_dir):
+            checker = ImportCheck(so_far, package_dir, origins, templates is not None,
+                                  python, import_timeout)
+            checker.start()
 
     def imported() -> None:
         """Wait for the import check; the commit goes ahead only if it passed."""
@@ -321,6 +325,13 @@ def generate(
                 raise exc.under(display_name(out)) from None
 
     try:
+        try:
+            files = render_tree(api, existing, templates, targets, full_black, source, origins,
+                                package_ready)
+        except GeneratedCodeError as exc:
+            # Nothing was written: the output folder holds what it held.
+            raise exc.under(display_name(out)) from None
+        result = GenerateResult(api=api, files=files, warnings=warnings)
         if check:
             imported()
             owned = owned_files(out, existing) | set(files)

@@ -13,15 +13,22 @@ syntax and library of 3.9.
 2. every name in each module's ``__all__``, which resolves the package's lazy
    exports (``from anthropic_messages import Anthropic`` runs ``__getattr__``);
 3. every pydantic model the package defines, built (models are built on first
-   use, so a field whose type names nothing fails only when a response arrives).
+   use, so a field whose type names nothing fails only when a response arrives);
+4. every resource of every client, reached as users reach them: each client
+   made with an API key (no request is sent) and each of its lazy properties
+   (``client.beta.messages.batches``, ``.with_raw_response``...) read, since
+   each imports and builds its resource on first use.
 
 The outcome is one JSON object written to RESULT: the runtime modules that
 are missing (nothing else was tried), or the failures, each with the generated
-frames of its traceback. A run that writes no RESULT crashed or hung.
+frames of its traceback. A run that writes no RESULT crashed or hung. Ctrl-C
+reaches this process with the generator (one process group): it stops the
+check, and is no failure of the package.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import json
@@ -70,15 +77,20 @@ def probe(tree: str, modules: list) -> dict:
     for module in modules:
         try:
             loaded.append(importlib.import_module(module))
+        except KeyboardInterrupt:
+            raise
         except BaseException as exc:  # noqa: BLE001 - anything at import time is a failure
             failures.append(_failure("import", module, exc, tree))
     for module in loaded:
         for name in getattr(module, "__all__", ()):
             try:
                 getattr(module, name)
+            except KeyboardInterrupt:
+                raise
             except BaseException as exc:  # noqa: BLE001
                 failures.append(_failure("export", module.__name__, exc, tree, str(name)))
     failures.extend(_build_models(loaded, tree))
+    failures.extend(_reach_clients(loaded, tree, modules[0]))
     return {"failures": failures}
 
 
@@ -97,6 +109,8 @@ def _build_models(loaded: list, tree: str) -> list:
                 continue
             try:
                 value.model_rebuild(raise_errors=True)
+            except KeyboardInterrupt:
+                raise
             except BaseException as exc:  # noqa: BLE001
                 failures.append(_failure("model", module.__name__, exc, tree, name))
     return failures
@@ -115,6 +129,65 @@ def _modules(tree: str, package: str) -> list:
             elif name.endswith(".py"):
                 found.append(rel + "." + name[:-3])
     return sorted(found, key=lambda m: (m != package, m))
+
+
+def _reach_clients(loaded: list, tree: str, package: str) -> list:
+    base = sys.modules.get(package + "._base_client")
+    roots = tuple(getattr(base, name) for name in ("SyncAPIClient", "AsyncAPIClient") if hasattr(base, name))
+    failures = []
+    if not roots:
+        return failures
+    seen = set()
+    for module in loaded:
+        for name, value in sorted(vars(module).items()):
+            if not (isinstance(value, type) and issubclass(value, roots) and value not in roots
+                    and value.__module__ == module.__name__ and value.__qualname__ == name):
+                continue
+            try:
+                client = value(api_key="import-check")
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001
+                failures.append(_failure("client", module.__name__, exc, tree, name))
+                continue
+            try:
+                _reach(client, name + "()", package, seen, failures, tree)
+            finally:
+                _close(client)
+    return failures
+
+
+def _reach(obj: object, path: str, package: str, seen: set, failures: list, tree: str) -> None:
+    """Read every lazy property of ``obj``, and of what each gives, once per class."""
+    cls = type(obj)
+    for klass in cls.__mro__:
+        for name, attribute in sorted(vars(klass).items()):
+            if not isinstance(attribute, functools.cached_property):
+                continue
+            try:
+                value = getattr(obj, name)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001
+                failure = _failure("reach", klass.__module__, exc, tree, name)
+                failure["owner"] = klass.__qualname__
+                failure["path"] = path + "." + name
+                failures.append(failure)
+                continue
+            kind = type(value)
+            if kind.__module__.split(".")[0] == package and kind not in seen:
+                seen.add(kind)
+                _reach(value, path + "." + name, package, seen, failures, tree)
+
+
+def _close(client: object) -> None:
+    # A sync client's ``close``; an async one's transport closes with the process.
+    close = getattr(client, "close", None)
+    if close is not None and not getattr(type(client), "__aenter__", None):
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - closing is courtesy, not the check
+            pass
 
 
 def main(argv: list) -> None:

@@ -56,6 +56,8 @@ _WHAT = {
     "import": ("E021", "the generated module `{module}` does not import"),
     "export": ("E022", "`{name}` is in `__all__` of `{module}` but does not resolve"),
     "model": ("E023", "the generated model `{module}.{name}` does not build"),
+    "client": ("E022", "the generated client `{module}.{name}` cannot be made with an API key"),
+    "reach": ("E022", "`{path}` (a resource, made on first use) does not resolve"),
 }
 
 
@@ -223,10 +225,15 @@ class ImportCheck:
         code, what = _WHAT.get(kind, _WHAT["import"])
         frames = [(self._root + str(path), int(line)) for path, line in failure.get("frames") or []]  # type: ignore[attr-defined]
         own = self._module_path(module)
-        if frames and not (kind != "import" and frames[-1][0] == own):
+        if frames and not (kind in ("export", "model") and frames[-1][0] == own):
             path, line = frames[-1]
         elif kind == "export":
             path, line = own, self._line_of(own, f'"{name}"', after="__all__")
+        elif kind == "reach":
+            owner = self._line_of(own, f"class {failure.get('owner')}(")
+            path, line = own, self._line_of(own, f"def {name}(", start=owner)
+        elif kind == "client":
+            path, line = own, self._line_of(own, f"class {name}(")
         elif kind == "model":
             path, line = own, self._line_of(own, f"class {name}(")
             undefined = _UNDEFINED.search(str(failure.get("message")))
@@ -245,7 +252,7 @@ class ImportCheck:
         if origin is not None:
             hint = f"generated from {origin[0]}; {hint}"
             related = (origin[1],) if origin[1] is not None else ()
-        message = what.format(module=module, name=name)
+        message = what.format(module=module, name=name, path=failure.get("path"))
         # The first line says it; pydantic adds a paragraph with a link.
         reason = str(failure.get("message")).strip().split("\n", 1)[0]
         return Diagnostic(

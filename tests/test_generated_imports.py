@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -191,6 +193,30 @@ def test_modules_that_import_each_other_in_a_cycle(project: Path) -> None:
     assert not (project / "out").exists()
 
 
+def test_a_resource_the_client_makes_on_first_use_is_reached(project: Path) -> None:
+    # `client.default` builds its resource only when read: the check reads it.
+    original = (ROOT / "templates" / "client.py.jinja").read_text(encoding="utf-8")
+    line = "        return {{ child.class_name }}(self)\n"
+    assert line in original
+    bad = project / "bad"
+    bad.mkdir()
+    (bad / "client.py.jinja").write_text(
+        original.replace(line, line.replace("(self)", '(self, "extra-2099")')), encoding="utf-8"
+    )
+    where = _generate("--templates", str(bad), "--no-import-check", "--out", "where")
+    assert where.exit_code == 0
+    at = _line_of(project / "where" / "pets" / "_client.py", '        return Default(self, "extra-2099")')
+
+    result = _generate("--templates", str(bad))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"out/pets/_client.py:{at}:9: error[E022]: `Pets().default` (a resource, made on first use) "
+        "does not resolve: TypeError: "
+    ), result.stderr
+    assert not (project / "out").exists()
+
+
 def test_the_bundled_package_imports(tmp_path: Path) -> None:
     """The happy path, and the check really ran: the same run with a broken runtime fails."""
     out = tmp_path / "out"
@@ -311,3 +337,35 @@ def test_an_interpreter_that_does_not_exist_is_a_usage_error(project: Path) -> N
     assert result.exit_code == 2
     assert result.stderr == "error: --python no-such-dir/python: no such interpreter\n"
     assert not (project / "out").exists()
+
+
+def test_an_interrupt_during_the_check_leaves_the_output_and_no_process_behind(project: Path) -> None:
+    # A package whose import never ends: the run is interrupted while it waits.
+    assert _generate().exit_code == 0
+    before = _tree(project / "out")
+    templates = _override(project / "slow", "model.py.jinja", "\n\nimport time\nwhile True:\n    time.sleep(0.05)\n")
+    scratch = project / "scratch"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", "spec.yaml", "--out", "out",
+         "--templates", str(templates)],
+        cwd=project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The check has begun once its folder holds the package.
+        deadline = time.monotonic() + 120
+        while not list(scratch.glob("messages-codegen-import-*/tree/pets/types/pet.py")):
+            assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+            time.sleep(0.05)
+        time.sleep(0.5)
+        run.send_signal(signal.SIGINT)
+        _, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 128 + signal.SIGINT, stderr
+    assert "interrupted (SIGINT)" in stderr and "Traceback" not in stderr
+    assert _tree(project / "out") == before
+    assert list(scratch.iterdir()) == []  # the check's folder is gone, and its process with it

@@ -35,12 +35,17 @@ import json
 import os
 import sys
 import traceback
+from types import ModuleType
+from typing import Any, Dict
+
+# One failure, as JSON: what was tried, the exception, the generated frames.
+Failure = Dict[str, Any]
 
 # The generated package's runtime: what its pyproject.toml depends on.
 RUNTIME = ("httpx", "pydantic", "typing_extensions")
 
 
-def _missing_runtime() -> list:
+def _missing_runtime() -> list[str]:
     missing = [name for name in RUNTIME if importlib.util.find_spec(name) is None]
     if "pydantic" not in missing:
         import pydantic
@@ -50,7 +55,7 @@ def _missing_runtime() -> list:
     return missing
 
 
-def _failure(kind: str, module: str, exc: BaseException, tree: str, name: str = "") -> dict:
+def _failure(kind: str, module: str, exc: BaseException, tree: str, name: str = "") -> Failure:
     frames = []
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.startswith(tree):
@@ -68,12 +73,12 @@ def _failure(kind: str, module: str, exc: BaseException, tree: str, name: str = 
     }
 
 
-def probe(tree: str, modules: list) -> dict:
+def probe(tree: str, modules: list[str]) -> dict[str, object]:
     missing = _missing_runtime()
     if missing:
         return {"missing": missing}
-    failures = []
-    loaded = []
+    failures: list[Failure] = []
+    loaded: list[ModuleType] = []
     for module in modules:
         try:
             loaded.append(importlib.import_module(module))
@@ -81,23 +86,23 @@ def probe(tree: str, modules: list) -> dict:
             raise
         except BaseException as exc:  # noqa: BLE001 - anything at import time is a failure
             failures.append(_failure("import", module, exc, tree))
-    for module in loaded:
-        for name in getattr(module, "__all__", ()):
+    for imported in loaded:
+        for name in getattr(imported, "__all__", ()):
             try:
-                getattr(module, name)
+                getattr(imported, name)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # noqa: BLE001
-                failures.append(_failure("export", module.__name__, exc, tree, str(name)))
+                failures.append(_failure("export", imported.__name__, exc, tree, str(name)))
     failures.extend(_build_models(loaded, tree))
     failures.extend(_reach_clients(loaded, tree, modules[0]))
     return {"failures": failures}
 
 
-def _build_models(loaded: list, tree: str) -> list:
+def _build_models(loaded: list[ModuleType], tree: str) -> list[Failure]:
     import pydantic
 
-    failures = []
+    failures: list[Failure] = []
     for module in loaded:
         for name, value in sorted(vars(module).items()):
             if not (
@@ -116,7 +121,7 @@ def _build_models(loaded: list, tree: str) -> list:
     return failures
 
 
-def _modules(tree: str, package: str) -> list:
+def _modules(tree: str, package: str) -> list[str]:
     """The package first, then every module under it, in a stable order."""
     found = []
     root = os.path.join(tree, package)
@@ -131,13 +136,13 @@ def _modules(tree: str, package: str) -> list:
     return sorted(found, key=lambda m: (m != package, m))
 
 
-def _reach_clients(loaded: list, tree: str, package: str) -> list:
+def _reach_clients(loaded: list[ModuleType], tree: str, package: str) -> list[Failure]:
     base = sys.modules.get(package + "._base_client")
     roots = tuple(getattr(base, name) for name in ("SyncAPIClient", "AsyncAPIClient") if hasattr(base, name))
-    failures = []
+    failures: list[Failure] = []
     if not roots:
         return failures
-    seen = set()
+    seen: set[type] = set()
     for module in loaded:
         for name, value in sorted(vars(module).items()):
             if not (isinstance(value, type) and issubclass(value, roots) and value not in roots
@@ -157,7 +162,9 @@ def _reach_clients(loaded: list, tree: str, package: str) -> list:
     return failures
 
 
-def _reach(obj: object, path: str, package: str, seen: set, failures: list, tree: str) -> None:
+def _reach(
+    obj: object, path: str, package: str, seen: set[type], failures: list[Failure], tree: str
+) -> None:
     """Read every lazy property of ``obj``, and of what each gives, once per class."""
     cls = type(obj)
     for klass in cls.__mro__:
@@ -190,7 +197,7 @@ def _close(client: object) -> None:
             pass
 
 
-def main(argv: list) -> None:
+def main(argv: list[str]) -> None:
     tree, package, result = argv[1], argv[2], argv[3]
     # ``python -c`` puts the working directory first: a package of the same
     # name there (the checkout's own output, say) must not stand in for ours.

@@ -1,6 +1,7 @@
 """What the import check runs in a fresh interpreter: import a generated package, all of it.
 
-Run by ``generator.imported`` as ``python -c <this file's text> TREE PACKAGE RESULT``,
+Run by ``generator.imported`` as ``python -c <this file's text> TREE PACKAGE RESULT BUNDLE``
+(BUNDLE: the package's modules as one JSON object, which it writes out under TREE),
 never imported by the generator itself. It may run under any Python the
 generated package supports (3.9 and later), with only the standard library and
 the package's own runtime (httpx, pydantic v2) to lean on, so it keeps to the
@@ -74,9 +75,6 @@ def _failure(kind: str, module: str, exc: BaseException, tree: str, name: str = 
 
 
 def probe(tree: str, modules: list[str]) -> dict[str, object]:
-    missing = _missing_runtime()
-    if missing:
-        return {"missing": missing}
     failures: list[Failure] = []
     loaded: list[ModuleType] = []
     for module in modules:
@@ -197,13 +195,31 @@ def _close(client: object) -> None:
             pass
 
 
+def _unpack(bundle: str, tree: str, package: str) -> None:
+    """Write the package's modules ({path in the package: text}) as files under ``tree``."""
+    with open(bundle, encoding="utf-8") as handle:
+        modules = json.load(handle)
+    for rel, text in sorted(modules.items()):
+        target = os.path.join(tree, package, *rel.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as out:
+            out.write(text.encode("utf-8", "surrogateescape"))
+
+
 def main(argv: list[str]) -> None:
-    tree, package, result = argv[1], argv[2], argv[3]
+    tree, package, result, bundle = argv[1], argv[2], argv[3], argv[4]
     # ``python -c`` puts the working directory first: a package of the same
     # name there (the checkout's own output, say) must not stand in for ours.
     sys.path[0] = tree
-    modules = _modules(tree, package)
-    outcome = probe(tree, modules)
+    missing = _missing_runtime()
+    if missing:
+        outcome: dict[str, object] = {"missing": missing}
+    else:
+        _unpack(bundle, tree, package)
+        # The runtime's import looked for modules in TREE before it existed.
+        sys.path_importer_cache.pop(tree, None)
+        importlib.invalidate_caches()
+        outcome = probe(tree, _modules(tree, package))
     with open(result, "w", encoding="utf-8") as handle:
         json.dump(outcome, handle)
 

@@ -100,25 +100,28 @@ class ImportCheck:
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        """Write the package to a temporary folder and start importing it."""
+        """Start importing the package, from a temporary folder the check writes itself."""
         executable = _interpreter(self.python)
         self._tmp = tempfile.mkdtemp(prefix="messages-codegen-import-")
         tree = os.path.join(self._tmp, "tree")
         root, _, package = self.package_dir.rpartition("/")
         prefix = self.package_dir + "/"
+        # One file for the check to unpack on its own core: hundreds of small
+        # files written here would hold up the generator instead.
+        modules = {
+            rel[len(prefix):]: data.decode("utf-8", "surrogateescape")
+            for rel, data in self.files.items() if rel.startswith(prefix) and rel.endswith(".py")
+        }
+        bundle = os.path.join(self._tmp, "package.json")
         try:
-            for rel, data in self.files.items():
-                if rel.startswith(prefix) and rel.endswith(".py"):
-                    target = os.path.join(tree, package, *rel[len(prefix):].split("/"))
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    with open(target, "wb") as handle:
-                        handle.write(data)
+            with open(bundle, "w", encoding="utf-8") as handle:
+                json.dump(modules, handle)
             env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
             env.pop("PYTHONSTARTUP", None)
             with open(os.path.join(self._tmp, "output"), "wb") as sink:
                 self._proc = subprocess.Popen(
                     [executable, "-c", PROBE.read_text(encoding="utf-8"), tree, package,
-                     os.path.join(self._tmp, "result.json")],
+                     os.path.join(self._tmp, "result.json"), bundle],
                     stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
                     cwd=self._tmp, env=env,
                 )

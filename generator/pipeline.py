@@ -173,21 +173,15 @@ def render_tree(
             pending.append((f"{root}{api.package}/{name}", text, False))
         _render_planned(plan_files(api), root, env, source, out, pending, origins)
         out[f"{root}{api.package}/py.typed"] = b""
-    if "stubs" in roots:
-        root = roots["stubs"]
-        for name in stubs.runtime_stub_modules(api):
-            text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
-            verbatim.add(f"{root}{stubs.stub_package(api)}/{name}")
-            pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
-        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending, origins)
-    if "docs" in roots:
-        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending, origins)
     # Our own templates lay their output out as black would; a user's may not.
     full_black = full_black or templates is not None
     overridden = templates is not None
     # Rendered in this run (not reused) and not the runtime copied as it is.
     to_compile: list[tuple[str, str]] = []
     for is_pyi in (False, True):
+        if is_pyi:
+            # Rendered once the package is final: the import check runs meanwhile.
+            _render_rest(api, roots, env, source, out, pending, origins, verbatim)
         salt = fmt.salt(is_pyi)
         batch = [(path, text, fmt.rendered_hash(text, salt)) for path, text, pyi in pending if pyi == is_pyi]
         to_format = [item for item in batch if not fmt.reusable(existing.get(item[0]), item[2])]
@@ -218,6 +212,28 @@ def render_tree(
     check_compiles(to_compile, origins, overridden)
     out[PROVENANCE] = _provenance(api, roots, source)
     return dict(sorted(out.items()))
+
+
+def _render_rest(
+    api: Api,
+    roots: dict[str, str],
+    env: Environment,
+    source: str,
+    out: dict[str, bytes],
+    pending: list[_Pending],
+    origins: dict[str, Origin],
+    verbatim: set[str],
+) -> None:
+    """The stubs and the docs: what a run renders after the package."""
+    if "stubs" in roots:
+        root = roots["stubs"]
+        for name in stubs.runtime_stub_modules(api):
+            text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
+            verbatim.add(f"{root}{stubs.stub_package(api)}/{name}")
+            pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
+        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending, origins)
+    if "docs" in roots:
+        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending, origins)
 
 
 def _reheaded(existing: bytes, source: str, digest: str) -> bytes:

@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Mapping
 
@@ -96,15 +97,16 @@ class ImportCheck:
         self.python = python
         self.timeout = timeout
         self.files = files
+        root = self.package_dir.rpartition("/")[0]
+        self._root = root + "/" if root else ""
+        self._deadline = 0.0
         self._tmp: str | None = None
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         """Start importing the package, from a temporary folder the check writes itself."""
         executable = _interpreter(self.python)
-        self._tmp = tempfile.mkdtemp(prefix="messages-codegen-import-")
-        tree = os.path.join(self._tmp, "tree")
-        root, _, package = self.package_dir.rpartition("/")
+        package = self.package_dir.rpartition("/")[2]
         prefix = self.package_dir + "/"
         # One file for the check to unpack on its own core: hundreds of small
         # files written here would hold up the generator instead.
@@ -112,8 +114,10 @@ class ImportCheck:
             rel[len(prefix):]: data.decode("utf-8", "surrogateescape")
             for rel, data in self.files.items() if rel.startswith(prefix) and rel.endswith(".py")
         }
-        bundle = os.path.join(self._tmp, "package.json")
         try:
+            self._tmp = tempfile.mkdtemp(prefix="messages-codegen-import-")
+            tree = os.path.join(self._tmp, "tree")
+            bundle = os.path.join(self._tmp, "package.json")
             with open(bundle, "w", encoding="utf-8") as handle:
                 json.dump(modules, handle)
             env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
@@ -132,14 +136,14 @@ class ImportCheck:
         except BaseException:
             self.cancel()
             raise
-        self._root = root + "/" if root else ""
+        self._deadline = time.monotonic() + self.timeout
 
     def finish(self) -> list[Diagnostic]:
         """Wait for the check; the warnings, or GeneratedCodeError. Always cleans up."""
         assert self._proc is not None and self._tmp is not None
         try:
             try:
-                self._proc.wait(timeout=self.timeout)
+                self._proc.wait(timeout=max(self._deadline - time.monotonic(), 0.0))
             except subprocess.TimeoutExpired:
                 raise GeneratedCodeError([self._unfinished(
                     f"the import check did not finish within {self.timeout:g} s",
@@ -159,10 +163,6 @@ class ImportCheck:
             return []
         finally:
             self.cancel()
-
-    def run(self) -> list[Diagnostic]:
-        self.start()
-        return self.finish()
 
     def cancel(self) -> None:
         """Stop the check if it still runs and remove its folder."""

@@ -27,6 +27,7 @@ file came from when known, as ``E020`` does for code that does not compile.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -63,15 +64,43 @@ _WHAT = {
 
 
 def needed(files: Mapping[str, bytes], existing: Mapping[str, bytes], package_dir: str) -> bool:
-    """Whether the package's Python files differ from what the output holds.
+    """Whether the package's code differs from what the output holds.
 
     What the output holds passed this check when it was written; a run that
-    rewrites none of the package's modules (a docs-only change, --check of an
-    up-to-date tree) has nothing new to import.
+    changes none of the package's code has nothing new to import: --check of
+    an up-to-date tree, a docs-only change, and an edit of descriptions, which
+    changes only docstrings and comments (nothing the import runs reads them:
+    the package never looks at ``__doc__``).
     """
     prefix = package_dir.rstrip("/") + "/"
     paths = {p for p in (*files, *existing) if p.startswith(prefix) and p.endswith(".py")}
-    return any(files.get(p) != existing.get(p) for p in paths)
+    return any(
+        files.get(p) != existing.get(p) and _code(files.get(p)) != _code(existing.get(p))
+        for p in sorted(paths)
+    )
+
+
+def _code(source: bytes | None) -> str | None:
+    """A module's code without its docstrings and comments (None: absent or unreadable)."""
+    if source is None:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    return ast.dump(_NoStrings().visit(tree))
+
+
+class _NoStrings(ast.NodeTransformer):
+    """Drop every statement that is only a string: a docstring, a field's description.
+
+    A body may end up empty; the tree is only compared, never compiled.
+    """
+
+    def visit_Expr(self, node: ast.Expr) -> ast.AST | None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return None
+        return node
 
 
 class ImportCheck:

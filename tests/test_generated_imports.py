@@ -276,11 +276,25 @@ def test_check_and_an_unchanged_run_do_not_import_again(
     # A docs-only target never holds a package.
     generate(spec, project / "docs-only", display_path="spec.yaml", targets=["docs"])
     assert started == ["pets"]
+    # An edit of descriptions changes docstrings only: nothing an import runs.
+    spec.write_text(SPEC.replace("        name: {type: string}\n",
+                                 "        name: {type: string, description: What the pet answers to.}\n"),
+                    encoding="utf-8")
+    edited = generate(spec, out, display_path="spec.yaml")
+    assert "pets/types/pet.py" in edited.written
+    assert "What the pet answers to." in (out / "pets" / "types" / "pet.py").read_text(encoding="utf-8")
+    assert started == ["pets"]
     # A change to the package's code is imported again, --check included.
     templates = _override(project / "changed", "model.py.jinja", "\n\nEXTRA = 1\n")
     result = generate(spec, out, templates=templates, display_path="spec.yaml", check=True)
     assert result.drift
     assert started == ["pets", "pets"]
+    # And so is a new field.
+    spec.write_text(SPEC.replace("        name: {type: string}\n",
+                                 "        name: {type: string}\n        age: {type: integer}\n"),
+                    encoding="utf-8")
+    generate(spec, out, display_path="spec.yaml")
+    assert started == ["pets", "pets", "pets"]
 
 
 def test_check_reports_a_package_that_does_not_import(project: Path) -> None:

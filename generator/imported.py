@@ -52,6 +52,8 @@ _OVERRIDE = (
     "the templates given with --templates render code that does not import: check yours "
     "(if the file comes from a template you did not override, it is a bug in messages-codegen)"
 )
+# Beyond this many changed modules, the check runs without comparing their code.
+_PARSE_AT_MOST = 40
 # How pydantic (and Python) name an annotation that resolves to nothing.
 _UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 _WHAT = {
@@ -74,10 +76,12 @@ def needed(files: Mapping[str, bytes], existing: Mapping[str, bytes], package_di
     """
     prefix = package_dir.rstrip("/") + "/"
     paths = {p for p in (*files, *existing) if p.startswith(prefix) and p.endswith(".py")}
-    return any(
-        files.get(p) != existing.get(p) and _code(files.get(p)) != _code(existing.get(p))
-        for p in sorted(paths)
-    )
+    changed = sorted(p for p in paths if files.get(p) != existing.get(p))
+    if len(changed) > _PARSE_AT_MOST:
+        # Parsing them all (twice) would cost the generator more than the check,
+        # which runs beside it: a renamed spec changes every header, say.
+        return True
+    return any(_code(files.get(p)) != _code(existing.get(p)) for p in changed)
 
 
 def _code(source: bytes | None) -> str | None:

@@ -286,7 +286,8 @@ def stubs(spec: str | None, out: str, templates: str | None, check: bool) -> Non
               help="The directory to write the pages into as a static HTML site, for a browser, offline.")
 @click.option("--mermaid", "mermaid", default=None, type=click.Path(dir_okay=False, exists=True),
               help="Mermaid's browser bundle for the site's diagrams.  "
-                   "[default: node_modules/mermaid/dist/mermaid.min.js, as `npm ci` installs it]")
+                   "[default: node_modules/mermaid/dist/mermaid.min.js here or in a folder "
+                   "above, as `npm ci` installs it]")
 @_TEMPLATES_OPTION
 @_CHECK_OPTION
 def docs(spec: str | None, out: str | None, site: str | None, mermaid: str | None,
@@ -309,7 +310,7 @@ def docs(spec: str | None, out: str | None, site: str | None, mermaid: str | Non
 
 
 def _site(spec: str | None, site: str, mermaid: str | None, templates: str | None) -> None:
-    from generator.docs.html import build_site, find_mermaid
+    from generator.docs.html import MERMAID_HINT, build_site, find_mermaid
 
     settings = _settings()
     spec = spec or str(settings.get("spec", DEFAULT_SPEC))
@@ -324,8 +325,8 @@ def _site(spec: str | None, site: str, mermaid: str | None, templates: str | Non
     if result.warnings:
         click.echo(format_diagnostics(result.warnings), nl=False, err=True)
     if bundle is None:
-        click.echo("warning: Mermaid's browser bundle was not found (run `npm ci`, or pass "
-                   "--mermaid FILE): the diagrams show as their source", err=True)
+        click.echo("warning: Mermaid's browser bundle was not found: the diagrams show as their "
+                   f"source\n  hint: {MERMAID_HINT}", err=True)
     click.echo(f"{site}: {len(result.pages)} pages; open {Path(site) / 'index.html'}", err=True)
 
 

@@ -202,9 +202,10 @@ def load_part(text: str, path: str) -> tuple[Any, "_Builder"]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SpecError(
-            [Diagnostic("E001", f"invalid YAML: {problem}", Location(path, line, col))]
-        ) from None
+        raise SpecError([Diagnostic(
+            "E001", f"invalid YAML: {problem}", Location(path, line, col),
+            hint=_yaml_hint(exc, text),
+        )]) from None
     except yaml.reader.ReaderError as exc:
         # A character YAML forbids (a NUL, say): PyYAML gives only its offset.
         raise SpecError([Diagnostic(
@@ -221,6 +222,31 @@ def load_part(text: str, path: str) -> tuple[Any, "_Builder"]:
     builder = _Builder(path)
     data = None if root is None else builder.build(root)
     return data, builder
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
+    """What usually causes the parser's complaint, in the words of someone editing the file."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark, opened = exc.problem_mark, exc.context_mark
+    at = mark.index if mark is not None else -1
+    if "tab" in problem or (0 <= at < len(text) and text[at] == "\t"):
+        return "YAML indents with spaces, never tabs: replace the tab with spaces"
+    where = f"{opened.line + 1}:{opened.column + 1}" if opened is not None else None
+    if where and "quoted scalar" in context:
+        return f"the quote opened at {where} is never closed"
+    if where and ("flow sequence" in context or "flow mapping" in context):
+        bracket = "[" if "sequence" in context else "{"
+        return (f"the `{bracket}` opened at {where} is not closed before this point; if it "
+                "starts a plain value rather than a list or mapping, quote that value")
+    if at >= len(text.rstrip()):
+        return "the file ends too early: a bracket, brace or quote opened before is not closed"
+    if "mapping values are not allowed" in problem:
+        return ("a value that holds `: ` must be quoted (\"...\"), or this line is indented "
+                "too far")
+    if "expected key" in problem and "block mapping" in context:
+        return ("this line does not fit the mapping above it: check its indentation, and that "
+                "every quote above it is closed")
+    return None
 
 
 class _Builder:

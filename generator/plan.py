@@ -24,7 +24,7 @@ from generator.typemap import (
     type_refs,
 )
 
-__all__ = ["OutputFile", "plan_files", "RUNTIME_MODULES"]
+__all__ = ["OutputFile", "model_attributes", "plan_files", "RUNTIME_MODULES"]
 
 # Hand-written modules copied from generator/runtime into every package.
 RUNTIME_MODULES = (
@@ -181,10 +181,14 @@ def _model_attribute(py_name: str, taken: set[str], reserved: frozenset[str] = _
     return name
 
 
-def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
-    fields = []
+def model_attributes(schema: ir.ObjectSchema, writer: TypeWriter) -> tuple[str, ...]:
+    """Each field's attribute name in the response model, in field order.
+
+    A field keeps its ``py_name`` unless the model needs that name for
+    something else; ``generator.diff`` reads the names from here too, so a
+    rename this causes is reported in the words the model uses.
+    """
     attributes = {f.py_name for f in schema.fields}
-    annotations = [writer.render(f.type) for f in schema.fields]
     # ``date`` is a common field name, so it gives way only in a model whose
     # annotations use the type ``date`` (a field of that name would hide it).
     # A scratch writer: the given one may have written other models already.
@@ -194,11 +198,20 @@ def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) ->
         scratch.render(f.type)
     uses_date = any(spec.split(" as ")[0] == "date" for _, spec in scratch.stdlib)
     reserved = _MODEL_RESERVED | {"date"} if uses_date else _MODEL_RESERVED
-    for f, annotation in zip(schema.fields, annotations):
+    names = []
+    for f in schema.fields:
         attr = f.py_name
         if attr in reserved:
             attr = _model_attribute(attr, attributes, reserved)
             attributes.add(attr)
+        names.append(attr)
+    return tuple(names)
+
+
+def _model_context(schema: ir.ObjectSchema, py_name: str, writer: TypeWriter) -> dict[str, Any]:
+    fields = []
+    annotations = [writer.render(f.type) for f in schema.fields]
+    for f, annotation, attr in zip(schema.fields, annotations, model_attributes(schema, writer)):
         default = None
         options: list[str] = []
         nullable = isinstance(f.type, ir.Nullable)

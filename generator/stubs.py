@@ -133,7 +133,6 @@ def plan_stubs(api: ir.Api) -> list[OutputFile]:
     files.append(OutputFile("pyproject.toml", "stubs/pyproject.toml.jinja", {
         "dist_name": f"{api.package.replace('_', '-')}-stubs",
         "root": root,
-        "packages": [root, f"{root}.resources", f"{root}.types"],
         "version": api.package_version,
         "description": f"Type stubs for {api.package}, the typed Python client for {api.title}",
     }))

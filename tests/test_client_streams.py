@@ -32,6 +32,7 @@ from tests.client_support import (
     MODEL,
     client,  # noqa: F401
     overloaded,
+    run_async,
     sleeps,  # noqa: F401
     stream_example,
 )
@@ -171,6 +172,104 @@ def test_stream_retries_before_the_first_byte(
     with client.messages.stream(**stream_args()) as stream:
         assert stream.get_final_text() == "Hello, world!"
     assert len(mock_server.requests) == 2 and sleeps == [0.0]
+
+
+def long_text_stream(pieces: list[str]) -> list[dict[str, Any]]:
+    """The text example with ``pieces`` as its deltas (after the first, the helper's short way)."""
+    start, block_start, _, delta, _, *end = events_of(stream_example("text"))
+    deltas = [{**delta, "delta": {"type": "text_delta", "text": piece}} for piece in pieces]
+    return [start, block_start, *deltas, *end]
+
+
+PIECES = ["Hel", "lo", ", w\u00f6rld", "!", " ", " ", "again"]
+SNAPSHOTS = ["".join(PIECES[: i + 1]) for i in range(len(PIECES))]
+
+
+def check_text_events(made: list[Any]) -> None:
+    """Each helper-made text event behaves as the model built from its values."""
+    import copy
+    import pickle
+
+    import pydantic_core
+
+    from anthropic_messages._message_stream import TextEvent
+
+    plain = [TextEvent(type="text", text=p, snapshot=w) for p, w in zip(PIECES, SNAPSHOTS)]
+    assert [event.text for event in made] == PIECES
+    # Read out of order, and not at all for some until they are printed or dumped.
+    assert made[4].snapshot == SNAPSHOTS[4] and made[1].snapshot == SNAPSHOTS[1]
+    for event, want in zip(made, plain):
+        assert isinstance(event, TextEvent) and isinstance(event, pydantic.BaseModel)
+        assert event.type == "text"
+        assert repr(event) == repr(want) and str(event) == str(want)
+        assert event == want and want == event
+        assert event.model_dump() == want.model_dump()
+        assert event.model_dump_json() == want.model_dump_json()
+        assert event.to_dict() == want.to_dict() and event.to_json() == want.to_json()
+        assert pydantic_core.to_json(event) == pydantic_core.to_json(want)
+        assert event.model_fields_set == want.model_fields_set == {"type", "text", "snapshot"}
+        assert event.model_extra == {} and vars(event) == vars(want)
+        for copied in (copy.copy(event), copy.deepcopy(event), pickle.loads(pickle.dumps(event))):
+            assert copied == want and copied.snapshot == want.snapshot
+        assert event.snapshot == want.snapshot
+    assert made[0] != made[1]
+    with pytest.raises(AttributeError):
+        made[2].no_such_field_2099
+
+
+def test_helper_text_events_are_plain_models(client: Anthropic, mock_server: MockServer) -> None:
+    # All events in one chunk, so the helper's short way makes nearly all of them.
+    body = sse_stream(long_text_stream(PIECES))
+    mock_server.enqueue(Reply.sse(body, chunk_size=1 << 16), Reply.sse(body, chunk_size=1 << 16))
+    with client.messages.stream(**stream_args()) as stream:
+        made = [event for event in stream if event.type == "text"]
+        assert stream.get_final_text() == SNAPSHOTS[-1]
+    check_text_events(made)
+    # Assigned before it was ever read, a snapshot stays what was assigned.
+    with client.messages.stream(**stream_args()) as stream:
+        made = [event for event in stream if event.type == "text"]
+    made[3].snapshot = "mine"
+    made[5].text = "other"
+    assert made[3].model_dump() == {"type": "text", "text": "!", "snapshot": "mine"}
+    assert made[5].to_dict() == {"type": "text", "text": "other", "snapshot": SNAPSHOTS[5]}
+    assert made[6].snapshot == SNAPSHOTS[6]
+
+
+def test_async_helper_text_events_are_plain_models(mock_server: MockServer) -> None:
+    mock_server.enqueue(Reply.sse(sse_stream(long_text_stream(PIECES)), chunk_size=1 << 16))
+    made: list[Any] = []
+
+    async def body(client: anthropic_messages.AsyncAnthropic) -> None:
+        async with client.messages.stream(**stream_args()) as stream:
+            made.extend([event async for event in stream if event.type == "text"])
+            assert await stream.get_final_text() == SNAPSHOTS[-1]
+
+    run_async(mock_server, body)
+    check_text_events(made)
+
+
+def test_helper_error_after_many_text_deltas_closes_the_stream(
+    client: Anthropic, mock_server: MockServer
+) -> None:
+    # A delta for a block that never started, after the helper has taken its short
+    # way for a while: reported, and the connection is closed at once.
+    events = long_text_stream(["a"] * 20)
+    orphan = {
+        "type": "content_block_delta",
+        "index": 3,
+        "delta": {"type": "text_delta", "text": "x"},
+    }
+    events.insert(12, orphan)
+    mock_server.enqueue(Reply.sse(sse_stream(events), chunk_size=1 << 16))
+    seen: list[str] = []
+    with client.messages.stream(**stream_args()) as stream:
+        with pytest.raises(anthropic_messages.APIResponseValidationError, match="block 3"):
+            for event in stream:
+                seen.append(event.type)
+        assert stream.response.is_closed
+        assert list(stream) == []
+    assert seen.count("text") == 10
+    assert mock_server.wait_idle()
 
 
 # --- what a newer server may stream ---------------------------------------------

@@ -356,6 +356,23 @@ def test_cli_broken_spec_exits_1_with_diagnostics(run, tmp_path: Path) -> None: 
     assert "error[E002]: duplicate key `info`" in result.stderr
 
 
+def test_cli_a_ref_to_nothing_exits_1_instead_of_reporting_a_change(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    """A typo in a `$ref` read as "any value" and came out as a breaking type change."""
+    old, new = _pair("messages_evolution")
+    text = Path(old).read_text(encoding="utf-8")
+    assert text.count("$ref: '#/components/schemas/Usage'") == 1
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(text.replace("$ref: '#/components/schemas/Usage'",
+                                 "$ref: '#/components/schemas/Usge'"), encoding="utf-8")
+    result = run(str(typo), old)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "error[E200]: `$ref` points at nothing: `#/components/schemas/Usge`" in result.stderr
+    assert "hint: did you mean `#/components/schemas/Usage`?" in result.stderr
+
+
 # -- git:REV ---------------------------------------------------------------------------------------
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -494,6 +511,31 @@ def test_markdown_lists_many_new_classes_by_name_in_one_entry_per_direction() ->
     assert "- New class `Block0`." in few and "new classes" not in few
 
 
+def _status_added(method: str, status: str) -> Any:
+    from generator.diff.changes import Change
+
+    return Change(
+        rule="response.status-added", path=f"GET /{method} response {status}", direction="response",
+        impact="compatible", bump="minor", section="new", message=f"new response {status}",
+        python=f"`client.{method}()` may raise an API status error for {status}",
+        reason="unknown statuses already reach the caller", old=None, new=None,
+    )
+
+
+def test_markdown_says_once_that_many_methods_may_get_a_new_status() -> None:
+    """A status added to every endpoint (a spec that adds 429 everywhere) is one entry, not one per method."""
+    methods = [f"things.m{i}" for i in range(5)]
+    changes = tuple(_status_added(m, "429") for m in methods) + (_status_added("things.m0", "503"),)
+    text = render(DiffReport("a", "b", changes), "markdown")
+    assert ("- 5 methods may raise an API status error for 429: `client.things.m0()`, `client.things.m1()`, "
+            "`client.things.m2()`, `client.things.m3()`, `client.things.m4()`.") in text
+    assert "  New response 429 in 5 operations; rule `response.status-added`." in text
+    assert "- `client.things.m0()` may raise an API status error for 503." in text  # alone: its own entry
+    assert text.count("429") == 2
+    # Text and JSON keep one change per operation.
+    assert render(DiffReport("a", "b", changes), "text").count("[response.status-added]") == 6
+
+
 def test_a_ref_to_a_union_that_lists_the_old_ref_is_a_widening() -> None:
     def spec(items: str, extra: str) -> str:
         return f"""openapi: 3.1.0
@@ -536,3 +578,92 @@ components:
     back = diff_specs(new, old)
     (change,) = [c for c in back.changes if c.path.endswith("tools[]")]
     assert change.rule == "schema.type-narrowed"
+
+
+# -- Python names the generator chooses ----------------------------------------------------------
+
+_NAME_CASES = [
+    "python_attribute_names", "python_argument_names", "python_class_names", "python_class_sides",
+    "python_helpers_and_errors",
+]
+
+
+def _generated(spec: Path, out: Path) -> str:
+    """Every generated Python file of ``spec``'s package, concatenated: what users import and call."""
+    from generator.pipeline import generate
+
+    generate(spec, out, targets=("package",))
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.py")))
+
+
+@pytest.mark.parametrize("name", _NAME_CASES)
+def test_python_names_reported_are_the_generated_packages(name: str, tmp_path: Path) -> None:
+    """Each `X` is now `Y` names a class, attribute or argument of the old package and one of the new."""
+    import re
+
+    old = _generated(CASES / name / "old.yaml", tmp_path / "old")
+    new = _generated(CASES / name / "new.yaml", tmp_path / "new")
+    changes = [c for c in diff_case(name).changes if c.rule.startswith("python.")]
+    assert changes
+    for change in changes:
+        found = re.match(r"`([^`]+)` is (?:now `([^`]+)`|gone)", change.python)
+        assert found, change.python
+        for code, text in ((found.group(1), old), (found.group(2), new)):
+            if code is None:
+                continue
+            if code.endswith("()"):  # client.messages.stream(): a method
+                assert re.search(rf"def {code[:-2].rsplit('.', 1)[1]}\(", text), code
+            elif "(" in code:  # client.searches.create(limit=...): a keyword argument of the method
+                argument = code.split("(")[1].split("=")[0]
+                assert re.search(rf"\b{argument}: ", text), code
+            elif "." in code:  # Report.date_: an attribute of the model
+                cls, attr = code.split(".")
+                assert re.search(rf"class {cls}\(", text) and re.search(rf"^    {attr}: ", text, re.M), code
+            else:  # a class: a model, a TypedDict or an exception
+                assert re.search(rf"class {code}\(", text), code
+    gone = [c for c in changes if c.rule == "python.class-removed"]
+    for change in gone:
+        cls = change.python.split("`")[1]
+        assert re.search(rf"class {cls}\(", old) and not re.search(rf"class {cls}\(", new)
+
+
+def test_format_changes_read_as_added_and_removed() -> None:
+    messages = {c.path: c.message for c in diff_case("date_formats").changes}
+    assert messages["Report.day"] == "format `date` added"
+    assert messages["Report.published"] == "format `date` removed"
+    assert messages["Report.sealed_at"] == "format `date` -> `date-time`"
+
+
+def test_a_side_the_generator_refuses_still_gets_its_spec_changes() -> None:
+    """No IR, no generated names to compare: the spec's own changes are reported all the same."""
+    folder = CASES / "python_attribute_names"
+    refused = "      not: {type: integer}\n"  # E401: not supported by the generator
+
+    def side(file: str) -> Any:
+        text = (folder / file).read_text(encoding="utf-8").replace("    Report:\n", "    Report:\n" + refused)
+        return load_text(text, file)
+
+    report = diff_specs(side("old.yaml"), side("new.yaml"))
+    rules = {(c.rule, c.path) for c in report.changes}
+    assert ("schema.format-added", "Report.when") in rules
+    assert not any(rule.startswith("python.") for rule, _ in rules)
+
+
+def test_a_renamed_argument_points_at_its_property() -> None:
+    (change,) = [c for c in diff_case("python_argument_names").changes if c.rule == "python.name-changed"]
+    assert change.old is not None and change.new is not None
+    for side, at in (("old.yaml", change.old), ("new.yaml", change.new)):
+        line = (CASES / "python_argument_names" / side).read_text(encoding="utf-8").splitlines()[at.line - 1]
+        assert line.strip().startswith("limit: {type: integer"), (side, line)
+
+
+def test_cli_json_carries_the_python_name_rules(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(*_pair("python_attribute_names"), "--format", "json")
+    assert result.exit_code == 0
+    change = next(c for c in json.loads(result.stdout)["changes"] if c["path"] == "Report.date")
+    assert change["rule"] == "python.name-changed"
+    assert (change["impact"], change["bump"], change["section"]) == ("compatible", "major", "breaking")
+    assert change["python"].startswith("`Report.date` is now `Report.date_`: code that reads `.date` breaks")
+    markdown = run(*_pair("python_attribute_names"), "--format", "markdown").stdout
+    assert "- `Report.date` is now `Report.date_`: code that reads `.date` breaks" in markdown
+    assert "Breaks Python code only; the JSON on the wire is unchanged." in markdown

@@ -77,3 +77,29 @@ def test_a_browser_draws_the_diagrams_offline(site: Path) -> None:
     assert drawn, dom[:2000]
     assert "<svg" in drawn.group(1) and "ContentBlock" in drawn.group(1)
     assert "Syntax error" not in dom
+
+
+def test_the_hint_for_a_missing_mermaid_works_outside_a_clone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installed tool has no package.json beside it to `npm ci` from: the hint names the
+    version package.json pins, and the bundle that command leaves here is the one used."""
+    import json
+
+    import generator.docs.html as html
+
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["mermaid"]
+    assert html.MERMAID_VERSION == pinned
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(html, "find_mermaid", lambda start=None: None)
+    spec = ROOT / "tests" / "cases" / "enums" / "spec.yaml"
+    result = CliRunner().invoke(cli, ["docs", "--spec", str(spec), "--site", "site"])
+    assert result.exit_code == 0, result.output
+    assert f"hint: in a clone of messages-codegen run `npm ci`; elsewhere run " \
+           f"`npm install --no-save mermaid@{pinned}` in this folder" in result.output
+    monkeypatch.undo()
+    # What `npm install` leaves in the current folder is found there.
+    bundle = tmp_path / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("/* mermaid */\n", encoding="utf-8")
+    assert find_mermaid(tmp_path / "docs") == bundle

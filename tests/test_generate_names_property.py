@@ -134,3 +134,62 @@ def test_colliding_and_reserved_names_are_refused_or_work(doc: dict[str, Any], w
         capture_output=True, text=True, timeout=120, cwd=work,
     )
     assert proc.returncode == 0, json.dumps(doc, ensure_ascii=False) + "\n" + proc.stderr[-3000:]
+
+
+_INLINE_BEFORE_COMPONENT = """\
+openapi: 3.1.0
+info: {title: Shop, version: '1'}
+paths:
+  /items:
+    post:
+      operationId: createItem
+      x-resource: items
+      x-method: create
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                meta: {$ref: '#/components/schemas/ItemMeta'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Item'}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        meta:
+          type: object
+          properties:
+            color: {type: string}
+    ItemMeta:
+      type: object
+      properties:
+        note: {type: string}
+"""
+
+_CHECK_META = """\
+import sys, typing
+sys.path.insert(0, sys.argv[1])
+from shop.types import Item, ItemMeta2, ItemMetaParam
+assert set(ItemMetaParam.__annotations__) == {"note"}, ItemMetaParam.__annotations__
+assert set(ItemMeta2.model_fields) == {"color"}, ItemMeta2.model_fields
+assert Item.model_validate({"meta": {"color": "red"}}).meta == ItemMeta2(color="red")
+"""
+
+
+def test_an_inline_object_never_takes_a_components_name(tmp_path: Path) -> None:
+    """``Item.meta`` (inline) is met before the component ``ItemMeta`` is built: it is
+    ``ItemMeta2``, and the component keeps its own name and fields (it used to be lost)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_INLINE_BEFORE_COMPONENT, encoding="utf-8")
+    out = tmp_path / "out"
+    generate(spec, out, display_path=DISPLAY)
+    proc = subprocess.run([sys.executable, "-c", _CHECK_META, str(out)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]

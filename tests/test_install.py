@@ -15,12 +15,14 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "messages.yaml"
+GENERATED = ROOT / "generated"
 # What a build or a hook needs of the repository; generated/ and caches are not.
 _ANYWHERE = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache", ".mypy_cache",
                                    ".hypothesis")
@@ -163,3 +165,45 @@ def test_pre_commit_hook_in_its_repo_form(tmp_path: Path) -> None:
     assert stale.returncode == 1, stale.stdout + stale.stderr
     assert "Failed" in stale.stdout
     assert "TemplateNotFound" not in stale.stdout + stale.stderr
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["anthropic_messages", "stubs/anthropic_messages-stubs"])
+def test_installing_the_generated_folder_leaves_it_as_it_was(target: str, tmp_path: Path) -> None:
+    """README: ``pip install ./generated`` (and ``./generated/stubs``). A build that leaves
+    ``build/`` and ``*.egg-info`` there puts untracked copies in the user's repository, and a
+    module a later spec removed would still ship from the stale ``build/lib``."""
+    source = GENERATED / target
+    folder = tmp_path / "generated"
+    shutil.copytree(source, folder / source.name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(source.parent / "pyproject.toml", folder / "pyproject.toml")
+    before = _files(folder)
+    wheels = tmp_path / "wheels"
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(folder)],
+         tmp_path, _quiet_env())
+    assert _files(folder) == before
+    (wheel,) = wheels.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {name for name in archive.namelist() if ".dist-info/" not in name}
+    assert shipped == {f"{source.name}/{rel}" for rel in _files(folder / source.name)}
+
+
+def test_the_hook_runs_whatever_layout_the_consumer_configured() -> None:
+    """pre-commit skips a hook when no staged file matches its `files` pattern (re.search):
+    a pattern naming our own folders skipped the check in a repository whose
+    [tool.messages-codegen] puts the spec and the client elsewhere."""
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "messages-codegen generate --check"
+    for staged in ("api/openapi.yaml", "client/acme/_client.py", "my-templates/model.py.jinja",
+                   "pyproject.toml", "spec/messages.yaml"):
+        assert re.search(hook.get("files", ""), staged), staged
+        assert not re.search(hook.get("exclude", "^$"), staged), staged

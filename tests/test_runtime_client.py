@@ -406,3 +406,27 @@ def test_timeout_reaches_the_transport() -> None:
     unlimited = {"connect": None, "read": None, "write": None, "pool": None}
     three = {"connect": 3.0, "read": 3.0, "write": 3.0, "pool": 3.0}
     assert seen == [default, unlimited, three, unlimited]
+
+
+@pytest.mark.parametrize(("key", "what"), [
+    (API_KEY + "\n", "a newline at position 26 of 26"),
+    (" " + API_KEY, "a space at position 1 of 26"),
+    (API_KEY[:5] + "\u00e9" + API_KEY[5:], "a non-ASCII character at position 6 of 26"),
+    (API_KEY + "\r\nx-evil: 1", "a carriage return at position 26 of 36"),
+])
+def test_a_key_no_header_can_carry_fails_at_construction_without_showing_it(
+    key: str, what: str, mock_server: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key read from a file keeps its newline: httpx refused it at the first request with a
+    connection error quoting the whole key (and the client retried it)."""
+    with pytest.raises(MissingAPIKeyError) as caught:
+        Client(api_key=key, base_url=mock_server.url)
+    assert f"api_key holds {what}" in str(caught.value)
+    assert API_KEY not in str(caught.value) and API_KEY[:12] not in repr(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    monkeypatch.setenv(API_KEY_ENV, key)
+    with pytest.raises(MissingAPIKeyError, match=f"^{API_KEY_ENV} holds {what}"):
+        Client(base_url=mock_server.url)
+    with pytest.raises(MissingAPIKeyError, match=f"^auth_token holds {what}"):
+        Client(api_key=API_KEY, auth_token=key, base_url=mock_server.url)
+    assert mock_server.requests == []

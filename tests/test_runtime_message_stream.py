@@ -151,6 +151,45 @@ def test_thinking_and_signature(client: Client, mock_server: MockServer) -> None
     assert isinstance(text, TextBlock) and text.text == "42"
 
 
+def test_thinking_events_carry_their_snapshot(client: Client, mock_server: MockServer) -> None:
+    # Thinking is kept as pieces, like text: each event's snapshot is joined when
+    # read (here last event first), and agrees with the block at its stop and in
+    # the final message; thinking in a block that did not start as thinking is
+    # accumulated too.
+    from generator.runtime._message_stream import ThinkingEvent
+
+    pieces = ["Hmm, ", "let me ", "think", "."]
+    events = [
+        *start_events(),
+        block_start(0, type="thinking", thinking="Pre: ", signature=""),
+        *(delta(0, type="thinking_delta", thinking=piece) for piece in pieces),
+        delta(0, type="signature_delta", signature="sig-abc"),
+        block_stop(0),
+        block_start(1, type="text", text=""),
+        delta(1, type="thinking_delta", thinking="odd"),
+        block_stop(1),
+        *end_events(),
+    ]
+    mock_server.enqueue(Reply.sse(sse_stream(events), chunk_size=1 << 16))
+    with client.stream(model="m") as stream:
+        seen = list(stream)
+        final = stream.get_final_message()
+    made = [event for event in seen if event.type == "thinking"]
+    wanted = ["Pre: " + "".join(pieces[: i + 1]) for i in range(len(pieces))] + ["odd"]
+    assert [event.snapshot for event in reversed(made)] == wanted[::-1]  # type: ignore[union-attr]
+    for event, want in zip(made, wanted):
+        assert isinstance(event, ThinkingEvent)
+        plain = ThinkingEvent(type="thinking", thinking=event.thinking, snapshot=want)
+        assert event == plain and repr(event) == repr(plain)
+        assert event.model_dump() == plain.model_dump()
+        assert event.model_fields_set == plain.model_fields_set
+    stop = next(event for event in seen if event.type == "content_block_stop")
+    assert stop.content_block.thinking == wanted[3]  # type: ignore[union-attr]
+    assert final.content[0].thinking == wanted[3]  # type: ignore[union-attr]
+    assert final.content[1].text == ""  # type: ignore[union-attr]
+    assert final.content[1].model_extra == {"thinking": "odd"}
+
+
 def test_citations_are_appended(client: Client, mock_server: MockServer) -> None:
     mock_server.enqueue(Reply.sse(sse_stream(CITATION_EVENTS)))
     with client.stream(model="m") as stream:

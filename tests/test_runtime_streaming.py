@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import Iterator
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.runtime._errors import (
     APIResponseValidationError,
@@ -24,6 +28,7 @@ from tests.test_runtime_fakes import (
     ContentBlockDeltaEvent,
     MessageStartEvent,
     MessageStopEvent,
+    STREAM_SPEC,
     OverloadedError,
     RateLimitError,
     error_body,
@@ -334,3 +339,105 @@ def test_async_break_and_close(mock_server: MockServer) -> None:
 
     run_async(mock_server, body)
     assert mock_server.wait_idle()
+
+
+# ------------------------------------------------------------ any framing, one answer
+#
+# A live stream sends each event in a chunk of its own, and the stream reads
+# such a chunk a shorter way than the decoder's (``Stream._items``). Whatever
+# the framing, the events must be the ones the decoder reads from the whole
+# body at once.
+
+_STYLES = ("plain", "crlf", "no-space", "two-data-lines", "comment-first", "id-line")
+
+
+def _framed(event: dict[str, Any], style: str) -> bytes:
+    name, data = event["type"], json.dumps(event)
+    return {
+        "plain": f"event: {name}\ndata: {data}\n\n",
+        "crlf": f"event: {name}\r\ndata: {data}\r\n\r\n",
+        "no-space": f"event:{name}\ndata:{data}\n\n",
+        "two-data-lines": f"event: {name}\ndata: {{\ndata: {data[1:]}\n\n",
+        "comment-first": f": keep-alive\nevent: {name}\ndata: {data}\n\n",
+        "id-line": f"event: {name}\nid: 7\ndata: {data}\n\n",
+    }[style].encode()
+
+
+class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._chunks)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+
+
+def _response(chunks: list[bytes]) -> httpx.Response:
+    return httpx.Response(
+        200,
+        headers={"content-type": "text/event-stream"},
+        stream=_Chunks(chunks),
+        request=httpx.Request("POST", "http://127.0.0.1/v1/messages"),
+    )
+
+
+def _read(chunks: list[bytes]) -> list[dict[str, Any]]:
+    stream: Stream[Any] = Stream(
+        _response(chunks), spec=STREAM_SPEC, error_types={}, status_errors={}
+    )
+    return [{"class": type(event).__name__, **event.model_dump()} for event in stream]
+
+
+async def _aread(chunks: list[bytes]) -> list[dict[str, Any]]:
+    stream: AsyncStream[Any] = AsyncStream(
+        _response(chunks), spec=STREAM_SPEC, error_types={}, status_errors={}
+    )
+    return [{"class": type(event).__name__, **event.model_dump()} async for event in stream]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_events_are_the_same_however_they_are_framed_and_chunked(data: st.DataObject) -> None:
+    pieces = data.draw(st.lists(st.text(max_size=6), min_size=1, max_size=8))
+    events = text_stream_events(pieces)
+    chunks: list[bytes] = []
+    for event in events:
+        # Mostly the live shape (one plain event per chunk), so that the short
+        # way is taken, left and taken again between the other framings.
+        style = data.draw(st.sampled_from(("plain",) * 6 + _STYLES))
+        framed = _framed(event, style)
+        how = data.draw(st.sampled_from(("own", "own", "own", "glued", "split")))
+        if how == "glued" and chunks:
+            chunks[-1] += framed
+        elif how == "split":
+            cut = data.draw(st.integers(1, len(framed) - 1))
+            chunks += [framed[:cut], framed[cut:]]
+        else:
+            chunks.append(framed)
+    expected = _read([b"".join(chunks)])
+    assert [event["type"] for event in expected] == [event["type"] for event in events]
+    assert _read(chunks) == expected
+    assert asyncio.run(_aread(chunks)) == expected
+
+
+def test_a_chunk_that_looks_like_the_last_event_but_holds_more_is_read_whole() -> None:
+    # Each chunk starts like the deltas before it, but holds something else too.
+    delta = text_stream_events(["a"])[2]
+    plain = _framed(delta, "plain")
+    line = plain[: plain.index(b"\n\n") + 1]
+    chunks = [
+        *(_framed(event, "plain") for event in text_stream_events(["a", "b"])[:4]),
+        line + b"data: \n\n",  # a second data line: the data is the JSON plus "\n"
+        plain + plain,  # two events
+        line + b"\r\n",  # CRLF after LF: one event, ended by a CR line end
+        plain.replace(b", ", b",\rdata: ", 1),  # a CR ends a line too: two data lines
+        plain[:-1],  # the event's end arrives with the next chunk
+        b"\n",
+        *(_framed(event, "plain") for event in text_stream_events(["a", "b"])[4:]),
+    ]
+    got = _read(chunks)
+    assert [event["type"] for event in got].count("content_block_delta") == 2 + 1 + 2 + 1 + 1 + 1
+    assert got == _read([b"".join(chunks)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from generator import ir, naming
@@ -20,12 +21,19 @@ from generator.build.common import (
     _text,
     _unescape,
 )
+from generator.diagnostics import Location
 from generator.loader import Pointer
 from generator.validate.generatable import UNSUPPORTED_KEYWORDS
 
 
 class _SchemaBuilder(_Base):
     # -- schemas ----------------------------------------------------------------
+
+    @cached_property
+    def component_names(self) -> frozenset[str]:
+        components = self.doc.get("components")
+        raw = components.get("schemas") if isinstance(components, dict) else None
+        return frozenset(raw) if isinstance(raw, dict) else frozenset()
 
     def named_schema(self, name: str) -> None:
         if name in self.named or name in self.in_progress:
@@ -210,11 +218,23 @@ class _SchemaBuilder(_Base):
     def hoist(self, name: str, schema: dict[str, Any], pointer: Pointer) -> ir.Ref:
         """Give an inline object a name of its own, derived from where it stands."""
         base, n = name, 2
-        while name in self.named and self.named[name].location != self.spec.at(*pointer):
+        here = self.spec.at(*pointer)
+        while self.taken_elsewhere(name, here):
             name, n = f"{base}{n}", n + 1
         if name not in self.named:
             self.named[name] = self.classify(name, schema, pointer)
         return ir.Ref(name)
+
+    def taken_elsewhere(self, name: str, here: Location) -> bool:
+        """Whether ``name`` belongs to another schema: hoisted already, or a component.
+
+        Components count before they are built: an inline object met first
+        (``Item.meta`` while building ``Item``) must not take the name of the
+        component ``ItemMeta`` built after it, or that component is lost.
+        """
+        if name in self.named:
+            return self.named[name].location != here
+        return name in self.component_names and self.spec.at("components", "schemas", name) != here
 
     def union_of(self, schema: dict[str, Any], key: str, context: str, pointer: Pointer) -> ir.TypeExpr:
         options = schema[key]

@@ -27,6 +27,7 @@ from generator.diff.changes import Change
 from generator.diff.model import AnyValue, Model, Node, Object, Operation, Ref, UnionOf
 from generator.diff.python import Spelling, Subject, component_names, page_names, py_type, shape
 from generator.diff.rules import Direction, judge
+from generator.diff.surface import surface_changes, surface_of
 from generator.loader import Pointer, Spec
 from generator.typemap import SchemaNames, python_names
 
@@ -105,6 +106,10 @@ class _Comparer:
             self.component(*self.queue[index])
             index += 1
         self.component_set_changes()
+        self.changes += surface_changes(
+            self.old_spec, surface_of(self.old_spec), self.new_spec, surface_of(self.new_spec),
+            self.old, self.new, self.renames,
+        )
         return self.changes
 
     # -- recording ------------------------------------------------------------------

@@ -34,7 +34,7 @@ from generator.diff.model import (
 from generator.loader import Pointer, Spec
 from generator.paging import pagination_settings
 
-__all__ = ["normalize", "operation_key"]
+__all__ = ["normalize", "operation_key", "python_method"]
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SCHEMA_PREFIX = "#/components/schemas/"
@@ -66,6 +66,11 @@ def _unescape(token: str) -> str:
 def operation_key(method: str, path: str) -> tuple[str, str]:
     """Operations are the same operation if method and path agree up to parameter names."""
     return (method.upper(), re.sub(r"\{[^}]*\}", "{}", path))
+
+
+def python_method(resource: str, method: str) -> str:
+    """``client.messages.batches.create``: each part of ``x-resource`` is an attribute, as the client spells it."""
+    return ".".join(["client", *(naming.attribute_name(part) for part in resource.split(".")), method])
 
 
 def normalize(spec: Spec) -> Model:
@@ -332,7 +337,7 @@ class _Normalizer:
         tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
         resource = str(raw.get("x-resource") or (naming.snake_case(str(tags[0])) if tags else "default"))
         method_name = str(raw.get("x-method") or naming.attribute_name(op_id))
-        methods = [f"client.{resource}.{method_name}"]
+        methods = [python_method(resource, method_name)]
         variant_params: dict[str, str] = {}
         variant_roots: list[tuple[str, str, str]] = []
         variant_docs: dict[str, tuple[str | None, str | None]] = {}
@@ -341,7 +346,7 @@ class _Normalizer:
         for variant in variants:
             if not isinstance(variant, dict):
                 continue
-            name = f"client.{variant.get('resource', resource)}.{variant.get('method', method_name)}"
+            name = python_method(str(variant.get("resource", resource)), str(variant.get("method", method_name)))
             methods.append(name)
             if "summary" in variant or "description" in variant:
                 variant_docs[name] = (_text(variant.get("summary")), _text(variant.get("description")))

@@ -7,6 +7,7 @@ then path, then rule id) and contain nothing that varies between runs.
 from __future__ import annotations
 
 import json
+import re
 
 from generator.diff.changes import Change, DiffReport
 from generator.diff.rules import SECTIONS
@@ -78,37 +79,63 @@ def to_markdown(report: DiffReport) -> str:
         changes = [c for c in report.changes if c.section == section]
         if changes:
             lines += [f"### {_HEADINGS[section]}", ""]
-            added = sum(1 for c in changes if c.rule == _GROUPED_RULE)
-            lines += _grouped_added(changes)
-            lines += [_entry(c) for c in changes if not _is_grouped(c, added)]
+            groups = _groups(changes)
+            lines += [_group_entry(key, members) for key, members in sorted(groups.items())]
+            grouped = {id(c) for members in groups.values() for c in members}
+            lines += [_entry(c) for c in changes if id(c) not in grouped]
             lines.append("")
     return "\n".join(lines)
 
 
-# New classes are listed by name, one entry per direction: a changelog whose every
-# new schema is an entry of its own buries the new arguments and union members
-# (the changes users act on) under hundreds of lines saying "new class".
-_GROUPED_RULE = "component.added"
+# Many changes that say one thing are one entry: a changelog whose every new schema
+# (or every method that may now get a 429) is an entry of its own buries the new
+# arguments and union members (the changes users act on) under hundreds of lines.
 _GROUP_AT = 4
+_METHOD_FIRST = re.compile(r"`(client\.[\w.]+)\(\)` (.+)")
 
 
-def _is_grouped(change: Change, count: int = _GROUP_AT) -> bool:
-    return change.rule == _GROUPED_RULE and count >= _GROUP_AT
+def _group_key(change: Change) -> tuple[str, str] | None:
+    """What a change shares with others of its group; None: it stands alone."""
+    if change.rule == "component.added":
+        return (change.rule, change.direction)
+    if change.rule == "response.status-added":
+        found = _METHOD_FIRST.fullmatch(change.python)
+        if found is not None:
+            return (change.rule, found.group(2))
+    return None
 
 
-def _grouped_added(changes: list[Change]) -> list[str]:
-    added = [c for c in changes if c.rule == _GROUPED_RULE]
-    if len(added) < _GROUP_AT:
-        return [_entry(c) for c in added]
-    lines = []
-    for direction in sorted({c.direction for c in added}):
-        names = sorted(c.path for c in added if c.direction == direction)
+def _groups(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
+    groups: dict[tuple[str, str], list[Change]] = {}
+    for change in changes:
+        key = _group_key(change)
+        if key is not None:
+            groups.setdefault(key, []).append(change)
+    # New classes go by name once there are enough of them in all, each direction its entry.
+    classes = sum(len(members) for (rule, _), members in groups.items() if rule == "component.added")
+    return {
+        key: members for key, members in groups.items()
+        if len(members) >= _GROUP_AT or (key[0] == "component.added" and classes >= _GROUP_AT)
+    }
+
+
+def _group_entry(key: tuple[str, str], members: list[Change]) -> str:
+    rule, shared = key
+    if rule == "component.added":
+        names = sorted(c.path for c in members)
         listed = ", ".join(f"`{n}`" for n in names)
-        lines.append(
-            f"- {len(names)} new {'class' if len(names) == 1 else 'classes'} ({direction}): {listed}.\n"
-            f"  New schemas; rule `{_GROUPED_RULE}`."
+        return (
+            f"- {len(names)} new {'class' if len(names) == 1 else 'classes'} ({shared}): {listed}.\n"
+            f"  New schemas; rule `{rule}`."
         )
-    return lines
+    methods = sorted({m.group(1) for c in members if (m := _METHOD_FIRST.fullmatch(c.python))})
+    listed = ", ".join(f"`{name}()`" for name in methods)
+    first = members[0]
+    why = f" Compatible: {first.reason}." if first.reason and first.section != "breaking" else ""
+    return (
+        f"- {len(methods)} methods {shared}: {listed}.\n"
+        f"  {first.message[:1].upper() + first.message[1:]} in {len(members)} operations; rule `{rule}`.{why}"
+    )
 
 
 def to_json(report: DiffReport) -> dict[str, object]:

@@ -49,6 +49,8 @@ _FORWARD_UNION = "generated response models accept union members they do not kno
 _STILL_VALID = "every request that was valid before is still valid"
 _SERVER_SENDS_LESS = "the server only stops sending something; what it sends still parses"
 _NO_WIRE = "the JSON on the wire is unchanged"
+# Inline classes named after the operationId (`CreateThingParamsOptions`) are python.class-renamed's.
+_ID_ONLY = "x-resource/x-method name the method; a class named after the operationId is reported on its own"
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,11 @@ _TABLE = (
     ),
     Rule(
         "operation.id-changed", "the operationId changed but the Python method name did not",
-        "docs", "docs", why_request="x-resource/x-method name the method, so code is unaffected",
-        why_response="x-resource/x-method name the method, so code is unaffected",
+        "docs", "docs", why_request=_ID_ONLY, why_response=_ID_ONLY,
     ),
     Rule("operation.method-added", "an operation gained an x-variants method", "compatible", "compatible", addition=True),
     Rule(
-        "operation.method-removed", "an operation lost an x-variants method", "compatible", "compatible",
+        "operation.method-removed", "an operation lost an x-variants method (or its x-streaming helper)", "compatible", "compatible",
         python_breaking=True, why_request="the HTTP operation remains; its Python method does not",
         why_response="the HTTP operation remains; its Python method does not",
     ),
@@ -175,6 +176,29 @@ _TABLE = (
          python_breaking=True),
     Rule("python.renamed", "the Python name of a parameter or field changed (x-python-name)", "compatible",
          "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE),
+    Rule(
+        "python.name-changed",
+        "the generator spells a model attribute, a method argument or a streaming helper differently while "
+        "the JSON stays "
+        "(`date` -> `date_` once the model uses the type `date`; `limit` -> `body_limit` once a parameter "
+        "is called `limit`)",
+        "compatible", "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE,
+    ),
+    Rule(
+        "python.class-renamed",
+        "a generated class has a new name while its schema stays (an inline object named after a changed "
+        "operationId, tag or position; a numbered duplicate; `XParams` -> `XParamsModel`; the exception "
+        "class of a status, from `x-exception`)",
+        "compatible", "compatible", python_breaking=True, why_request=_NO_WIRE, why_response=_NO_WIRE,
+    ),
+    Rule(
+        "python.class-removed",
+        "a schema is still there but one of its generated classes is not (no request uses it any more, so "
+        "its TypedDict `XParam` goes)",
+        "compatible", "compatible", python_breaking=True,
+        why_request="by itself nothing on the wire changes; the change of use is reported where it was made",
+        why_response="by itself nothing on the wire changes; the change of use is reported where it was made",
+    ),
     # -- schemas ---------------------------------------------------------------------
     Rule("schema.became-nullable", "a schema now allows null", "compatible", "breaking", why_request=_STILL_VALID),
     Rule("schema.not-nullable", "a schema no longer allows null", "breaking", "compatible",

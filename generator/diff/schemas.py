@@ -118,6 +118,18 @@ def alike(old: Node, new: Node) -> bool:
     return True
 
 
+def _member_label(node: Node, context: str) -> str:
+    """An untagged member's name in a path: its type, but an enum by its kind alone.
+
+    A path names the place, so it must not change with the place: `model<Literal>`
+    stays put while the enum gains values (`anyOf: [string, enum]` is how specs
+    list known values of an open string).
+    """
+    if isinstance(node, Scalar) and node.enum is not None:
+        return "Literal"
+    return py_type(node, context)
+
+
 def _member_name(node: Node) -> str:
     return node.name if isinstance(node, Ref) else repr(shape(node))
 
@@ -193,7 +205,9 @@ class SchemaComparer:
         resolved_old = self.resolve(old, self.host.old)
         resolved_new = self.resolve(new, self.host.new)
         self.nullability(resolved_old, resolved_new, where)
-        self.shape(resolved_old, resolved_new, where)
+        # Compared as resolved, but spelled as used: the old field's type is the
+        # component's class (`LabelParam`), not an inline class named after the field.
+        self.shape(resolved_old, resolved_new, where, spelled=(old, new))
 
     @staticmethod
     def resolve(node: Node, model: Model) -> Node:
@@ -287,7 +301,7 @@ class SchemaComparer:
 
     # -- by kind ----------------------------------------------------------------------
 
-    def shape(self, old: Node, new: Node, where: "Where") -> None:
+    def shape(self, old: Node, new: Node, where: "Where", spelled: tuple[Node, Node] | None = None) -> None:
         match old, new:
             case Scalar(), Scalar():
                 self.scalar(old, new, where)
@@ -302,9 +316,12 @@ class SchemaComparer:
             case AnyValue(), AnyValue():
                 pass
             case _:
-                self.kind_change(old, new, where)
+                self.kind_change(old, new, where, spelled=spelled)
 
-    def kind_change(self, old: Node, new: Node, where: "Where", rule: str | None = None) -> None:
+    def kind_change(
+        self, old: Node, new: Node, where: "Where", rule: str | None = None,
+        spelled: tuple[Node, Node] | None = None,
+    ) -> None:
         if rule is None:
             if isinstance(new, AnyValue):
                 rule = "schema.type-widened"
@@ -316,9 +333,10 @@ class SchemaComparer:
                 rule = "schema.type-narrowed"
             else:
                 rule = "schema.type-changed"
+        before, after = spelled or (old, new)
         self.host.emit(
             rule, where, f"type {_word(old)} -> {_word(new)}",
-            self.transition(where, lambda o, n: (py_type(old, where.context, o), py_type(new, where.context, n))),
+            self.transition(where, lambda o, n: (py_type(before, where.context, o), py_type(after, where.context, n))),
         )
 
     def scalar(self, old: Scalar, new: Scalar, where: "Where") -> None:
@@ -349,7 +367,12 @@ class SchemaComparer:
             # A format that changes the Python type (`date-time` makes a `datetime`)
             # breaks code written against the package whatever the wire says.
             retyped = any(before != after for before, after in types)
-            host.emit(rule, where, f"format `{old.format}` -> `{new.format}`", python,
+            message = (
+                f"format `{new.format}` added" if old.format is None
+                else f"format `{old.format}` removed" if new.format is None
+                else f"format `{old.format}` -> `{new.format}`"
+            )
+            host.emit(rule, where, message, python,
                       python_breaking=True if retyped else None)
         self.enum(old, new, where)
         self.bounds(old.bounds, new.bounds, where)
@@ -575,7 +598,7 @@ class SchemaComparer:
             if not pair.label:
                 node = pair.new if pair.new is not None else pair.old
                 assert node is not None
-                pair.label = naming.class_name(node.name) if isinstance(node, Ref) else py_type(node, context)
+                pair.label = naming.class_name(node.name) if isinstance(node, Ref) else _member_label(node, context)
         counts: dict[str, int] = {}
         for pair in pairs:
             counts[pair.label] = counts.get(pair.label, 0) + 1

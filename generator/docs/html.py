@@ -24,12 +24,27 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic
 from generator.render import make_environment, render
 
-__all__ = ["MERMAID_ASSET", "SiteResult", "build_site", "find_mermaid", "site_pages", "write_site"]
+__all__ = [
+    "MERMAID_ASSET",
+    "MERMAID_HINT",
+    "MERMAID_VERSION",
+    "SiteResult",
+    "build_site",
+    "find_mermaid",
+    "site_pages",
+    "write_site",
+]
 
 MERMAID_ASSET = "assets/mermaid.min.js"
 _CSS_ASSET = "assets/site.css"
 # Where ``npm ci`` leaves Mermaid's browser bundle, below a folder holding package.json.
 _MERMAID_IN_NODE_MODULES = Path("node_modules", "mermaid", "dist", "mermaid.min.js")
+# package.json's pin, for users of an installed tool, who have no package.json to `npm ci` from.
+MERMAID_VERSION = "11.17.1"
+MERMAID_HINT = (
+    "in a clone of messages-codegen run `npm ci`; elsewhere run "
+    f"`npm install --no-save mermaid@{MERMAID_VERSION}` in this folder, or pass --mermaid FILE"
+)
 
 _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#)([^"#]*?)\.md(#[^"]*)?"')
 _MERMAID_BLOCK = re.compile(r'<pre><code class="language-mermaid">(.*?)</code></pre>', re.S)

@@ -235,6 +235,10 @@ class _ClientBase:
             token = os.environ.get(config.auth_token_env) or None
         if not key and not token and config.api_key_header is not None:
             raise MissingAPIKeyError(_missing_key_message(type(self).__name__, config))
+        # httpx would refuse such a value at the first request with an error that quotes
+        # it whole (and retry it): say so now, without the value.
+        _check_header_safe("api_key", key, config.api_key_env, api_key is None)
+        _check_header_safe("auth_token", token, config.auth_token_env, auth_token is None)
         self._api_key = _Secret(key)
         self._auth_token = _Secret(token) if token else None
         if base_url is None and config.base_url_env:
@@ -473,6 +477,26 @@ class _ClientBase:
             retries_taken + 1,
             why,
         )
+
+
+_NAMED_CHARACTERS = {"\n": "a newline", "\r": "a carriage return", " ": "a space", "\t": "a tab"}
+
+
+def _check_header_safe(name: str, value: str | None, env: str | None, from_env: bool) -> None:
+    """A credential travels in a header: printable ASCII only, no spaces."""
+    if not isinstance(value, str):
+        return
+    for index, char in enumerate(value):
+        if not 0x20 < ord(char) < 0x7F:
+            what = _NAMED_CHARACTERS.get(char) or (
+                "a control character" if ord(char) < 0x80 else "a non-ASCII character"
+            )
+            source = env if from_env and env else name
+            raise MissingAPIKeyError(
+                f"{source} holds {what} at position {index + 1} of {len(value)}, which no "
+                "HTTP header can carry (the value is not shown); a key read from a file often "
+                "ends with a newline: strip it"
+            )
 
 
 def _missing_key_message(client: str, config: ClientConfig) -> str:

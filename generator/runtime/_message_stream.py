@@ -31,6 +31,7 @@ from typing import (
     Literal,
     Union,
     get_args,
+    get_origin,
     AsyncGenerator,
     AsyncIterator,
     Awaitable,
@@ -87,9 +88,10 @@ _NEEDS_MESSAGE = frozenset(
 class MessageAccumulator:
     """Builds the message, as a JSON object, from the raw stream events.
 
-    The text of a text block is kept in ``texts`` as it arrives and written
-    into ``message`` by ``flush()``, which ``snapshot()`` and ``build()`` call:
-    read ``message`` directly only after one of them.
+    The text of a text block (the thinking of a thinking block) is kept in
+    ``texts`` (``thinking``) as it arrives and written into ``message`` by
+    ``flush()``, which ``snapshot()`` and ``build()`` call: read ``message``
+    directly only after one of them.
     """
 
     def __init__(self, response: httpx.Response) -> None:
@@ -102,6 +104,8 @@ class MessageAccumulator:
         # appending is cheap, and the whole text is joined only when someone
         # reads it (``flush``, a ``TextEvent``'s ``snapshot``).
         self.texts: dict[int, _Text] = {}
+        # The same for the thinking of a thinking block.
+        self.thinking: dict[int, _Text] = {}
 
     def flush(self) -> None:
         """Write the text of every text block into ``message``, as far as it has arrived."""
@@ -109,6 +113,8 @@ class MessageAccumulator:
             content = self.message["content"]
             for index, text in self.texts.items():
                 content[index]["text"] = text.upto(len(text))
+            for index, text in self.thinking.items():
+                content[index]["thinking"] = text.upto(len(text))
 
     def add(self, event: _Raw) -> None:
         kind = event.get("type")
@@ -124,9 +130,11 @@ class MessageAccumulator:
         if kind == "content_block_start":
             block = _copy_block(event["content_block"])
             content.append(block)
-            text = block.get("text")
-            if block.get("type") == "text" and isinstance(text, str):
-                self.texts[len(content) - 1] = _Text(text)
+            block_kind = block.get("type")
+            if block_kind == "text" and isinstance(block.get("text"), str):
+                self.texts[len(content) - 1] = _Text(block["text"])
+            elif block_kind == "thinking" and isinstance(block.get("thinking"), str):
+                self.thinking[len(content) - 1] = _Text(block["thinking"])
         elif kind == "content_block_delta":
             self._delta(content, event["index"], event["delta"])
         elif kind == "content_block_stop":
@@ -164,7 +172,7 @@ class MessageAccumulator:
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta.partial_json
         elif kind == "thinking_delta":
-            block["thinking"] = block.get("thinking", "") + delta.thinking
+            self._add_thinking(block, index, delta.thinking)
         elif kind == "signature_delta":
             block["signature"] = delta.signature
         elif kind == "citations_delta":
@@ -185,7 +193,7 @@ class MessageAccumulator:
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta["partial_json"]
         elif kind == "thinking_delta":
-            block["thinking"] = block.get("thinking", "") + delta["thinking"]
+            self._add_thinking(block, index, delta["thinking"])
         elif kind == "signature_delta":
             block["signature"] = delta["signature"]
         elif kind == "citations_delta":
@@ -200,6 +208,13 @@ class MessageAccumulator:
             block["text"] = block.get("text", "") + text
         else:
             pieces.append(text)
+
+    def _add_thinking(self, block: _Raw, index: int, thinking: str) -> None:
+        pieces = self.thinking.get(index)
+        if pieces is None:  # thinking in a block that did not start as a thinking block
+            block["thinking"] = block.get("thinking", "") + thinking
+        else:
+            pieces.append(thinking)
 
     def _finish_input(self, content: list[_Raw], index: int) -> None:
         text = self._tool_json.pop(index, None)
@@ -286,6 +301,10 @@ class _Text(list):  # type: ignore[type-arg]
         super().__init__((start,))
         self.prefix = (start, 1)
 
+    def __repr__(self) -> str:
+        # Seen in the ``__dict__`` of a text event not yet resolved: not the whole text.
+        return f"<text in {len(self)} pieces>"
+
     def upto(self, count: int) -> str:
         """The first ``count`` pieces, joined."""
         joined, done = self.prefix
@@ -299,34 +318,41 @@ class _Text(list):  # type: ignore[type-arg]
         return joined
 
 
-class TextEvent(BaseModel):
-    """A piece of text (``text``) and the whole text of its block so far (``snapshot``).
+class _SnapshotEvent(BaseModel):
+    """An event with a ``snapshot`` of its block's text so far, joined when first needed.
 
-    The helper makes one after every text delta, and most callers never read
-    ``snapshot``: it is joined from the block's pieces when first read (or when
-    the event is printed, compared, dumped, copied or pickled), so a stream
-    does not copy its whole text once per delta. Until then the pieces wait in
-    ``__pydantic_private__``; nothing else of the model differs.
+    The helper makes one after every text (or thinking) delta, and most callers
+    never read ``snapshot``: it is joined from the block's pieces when first
+    read (or when the event is printed, compared, dumped, copied or pickled),
+    so a stream does not copy its whole text once per delta. Until then the
+    pieces wait in ``__dict__`` under a name that is not a field
+    (``_PENDING``), and the model's three slots (fields set, extra fields,
+    private attributes) are not set: what reads one of them lands in
+    ``__getattr__``, which fills in all of it. Nothing else of the model differs.
     """
-
-    type: Literal["text"]
-    text: str
-    snapshot: str
 
     if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
             self._resolve()
-            if name == "snapshot":
-                return self.__dict__["snapshot"]
+            fields = self.__dict__
+            if name == "snapshot" and name in fields:
+                return fields[name]
             return super().__getattr__(name)
 
     def _resolve(self) -> None:
-        pending: Any = self.__pydantic_private__
-        if type(pending) is tuple:
-            text, count = pending
-            self.__dict__["snapshot"] = text.upto(count)
-            _set(self, "__pydantic_private__", None)
+        fields = self.__dict__
+        pending = fields.get(_PENDING)
+        if pending is not None:
+            pieces, count = pending
+            if "snapshot" not in fields:  # not assigned by the caller meanwhile
+                fields["snapshot"] = pieces.upto(count)
+            _set_fields(self, set(type(self).__pydantic_fields__))
+            _set_extra(self, {})
+            _set_private(self, None)
+            # Last: a thread that resolves the event at the same time finds
+            # either all of it done or the pending entry still there.
+            fields.pop(_PENDING, None)
 
     @pydantic.model_serializer(mode="wrap")
     def _serialize(self, handler: pydantic.SerializerFunctionWrapHandler) -> Any:
@@ -339,7 +365,7 @@ class TextEvent(BaseModel):
 
     def __eq__(self, other: object) -> bool:
         self._resolve()
-        if isinstance(other, TextEvent):
+        if isinstance(other, _SnapshotEvent):
             other._resolve()
         return super().__eq__(other)
 
@@ -360,6 +386,14 @@ class TextEvent(BaseModel):
         return super().__getstate__()
 
 
+class TextEvent(_SnapshotEvent):
+    """A piece of text (``text``) and the whole text of its block so far (``snapshot``)."""
+
+    type: Literal["text"]
+    text: str
+    snapshot: str
+
+
 class CitationEvent(BaseModel):
     """A citation added to a text block, and all of that block's citations so far."""
 
@@ -368,7 +402,7 @@ class CitationEvent(BaseModel):
     snapshot: list[Any]
 
 
-class ThinkingEvent(BaseModel):
+class ThinkingEvent(_SnapshotEvent):
     """A piece of thinking, and the block's thinking so far."""
 
     type: Literal["thinking"]
@@ -427,20 +461,48 @@ def _make(cls: type[_T], fields: dict[str, Any]) -> _T:
     made = cls.__new__(cls)
     _set(made, "__dict__", fields)
     _set(made, "__pydantic_fields_set__", set(fields))
-    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_extra__", {})  # as validating a model with extra="allow" sets it
     _set(made, "__pydantic_private__", None)
     return made
 
 
 _set = object.__setattr__
 _new = object.__new__
-# The slots of every pydantic model, written without ``object.__setattr__``'s lookup.
+# The slots of every pydantic model, written without ``object.__setattr__``'s
+# lookup of the name.
 _set_fields = pydantic.BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = pydantic.BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = pydantic.BaseModel.__dict__["__pydantic_private__"].__set__
-# Every text event sets all three fields; one set serves them all (pydantic
-# only ever adds a field name to it, and these are all there).
-_TEXT_FIELDS = {"type", "text", "snapshot"}
+
+
+# Where a text or thinking event made by the helper keeps its pieces until it is resolved.
+_PENDING = "_pending_snapshot"
+_S = TypeVar("_S", bound=_SnapshotEvent)
+
+
+def _snapshot_event(cls: type[_S], kind: str, name: str, value: str, pieces: _Text) -> _S:
+    # The event of the last of ``pieces`` (``value``), its snapshot and its
+    # slots left to ``_SnapshotEvent._resolve``. ``MessageStream._iterate`` has
+    # a copy of these lines for text. Filling the new ``__dict__`` in place
+    # costs less than setting one.
+    made = _new(cls)
+    fields = made.__dict__
+    fields["type"] = kind
+    fields[name] = value
+    fields[_PENDING] = (pieces, len(pieces))
+    return made
+
+
+def _tag_of(cls: type[Any]) -> str | None:
+    """The one value a model class allows in its ``type`` field, if it allows only one."""
+    fields = getattr(cls, "__pydantic_fields__", None)
+    field = fields.get("type") if isinstance(fields, dict) else None
+    if field is None or field.metadata:  # metadata: ``OpenEnum`` lets other values in
+        return None
+    args = get_args(field.annotation)
+    if get_origin(field.annotation) is not Literal or len(args) != 1:
+        return None
+    return args[0] if isinstance(args[0], str) else None
 
 
 def _final_text(message: _Raw) -> str:
@@ -461,6 +523,10 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
         self._citations: dict[int, list[Any]] = {}
         self._block_parser: Any = None
         self._texts = self._accumulator.texts
+        # The classes of a text delta event and of its delta, once one has been
+        # seen (``_learn``); until then no class matches.
+        self._delta_class: type[Any] | None = None
+        self._text_class: type[Any] | None = None
 
     @property
     def request_id(self) -> str | None:
@@ -479,22 +545,21 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
 
     def _events(self, event: Any) -> tuple[Any, ...]:
         """The events to hand out for one API event, after accumulating it."""
-        try:
-            # Most of a stream: a text delta, accumulated and answered here. Read
-            # without ``getattr`` defaults: what lacks a field goes the long way.
-            if event.type == "content_block_delta" and event.delta.type == "text_delta":
-                pieces = self._texts.get(event.index)
+        # Most of a stream: a text delta, told by its class alone (see ``_learn``).
+        # ``MessageStream._iterate`` has its own copy of this case.
+        if type(event) is self._delta_class:
+            fields = event.__dict__
+            delta = fields["delta"]
+            if type(delta) is self._text_class:
+                pieces = self._texts.get(fields["index"])
                 if pieces is not None:
-                    text = event.delta.text
+                    text = delta.text
                     pieces.append(text)
-                    made = _new(TextEvent)
-                    _set(made, "__dict__", {"type": "text", "text": text})
-                    _set_fields(made, _TEXT_FIELDS)
-                    _set_extra(made, None)
-                    _set_private(made, (pieces, len(pieces)))
-                    return (event, made)
-        except AttributeError:
-            pass
+                    return (event, _snapshot_event(TextEvent, "text", "text", text, pieces))
+        return self._other(event)
+
+    def _other(self, event: Any) -> tuple[Any, ...]:
+        """``_events`` for everything but a text delta of a known class."""
         kind = getattr(event, "type", None)
         if kind == "content_block_delta":
             delta = event.delta
@@ -502,6 +567,8 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
                 delta = SimpleNamespace(**delta)
             block = self._accumulator.add_delta(event.index, delta)
             extra = self._delta_event(event.index, delta, block)
+            if self._delta_class is None and type(extra) is TextEvent:
+                self._learn(event, delta)
             return (event,) if extra is None else (event, extra)
         self._accumulator.add(_dump(event))
         if kind == "content_block_stop":
@@ -512,12 +579,21 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
             return (_make(MessageStopEvent, {"type": kind, "message": self._final_message()}),)
         return (event,)
 
+    def _learn(self, event: Any, delta: Any) -> None:
+        # From now on an event of this class with a delta of that class is a text
+        # delta: ``type(...) is`` tells it, instead of reading two ``type`` fields.
+        # True only of classes whose ``type`` field allows that one tag.
+        event_class, delta_class = type(event), type(delta)
+        if _tag_of(event_class) == "content_block_delta" and _tag_of(delta_class) == "text_delta":
+            self._delta_class, self._text_class = event_class, delta_class
+
     def _delta_event(self, index: int, delta: Any, block: _Raw) -> Any:
         kind = getattr(delta, "type", None)
         if kind == "text_delta":
             pieces = self._texts.get(index)
-            snapshot = block["text"] if pieces is None else pieces.upto(len(pieces))
-            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": snapshot})
+            if pieces is not None:
+                return _snapshot_event(TextEvent, "text", "text", delta.text, pieces)
+            return _make(TextEvent, {"type": "text", "text": delta.text, "snapshot": block["text"]})
         if kind == "input_json_delta":
             return _make(
                 InputJsonEvent,
@@ -528,6 +604,10 @@ class _MessageStreamBase(Generic[_E, _M, _B]):
                 },
             )
         if kind == "thinking_delta":
+            pieces = self._accumulator.thinking.get(index)
+            if pieces is not None:
+                thinking = delta.thinking
+                return _snapshot_event(ThinkingEvent, "thinking", "thinking", thinking, pieces)
             return _make(
                 ThinkingEvent,
                 {
@@ -585,9 +665,43 @@ class MessageStream(_MessageStreamBase[_E, _M, _B]):
     def __init__(self, stream: Stream[Any], *, message_type: type[_M]) -> None:
         super().__init__(stream.response, message_type)
         self._stream = stream
-        # The stream yields what ``_events`` makes of each event, from its own
-        # loop: no generator of ours in between.
-        self._iterator: Generator[Any, None, None] = stream._run(self._events)
+        self._iterator: Generator[Any, None, None] = self._iterate(stream._run(None))
+
+    def _iterate(self, events: Generator[Any, None, None]) -> Generator[Any, None, None]:
+        """What ``_events`` makes of each event, with its text delta case written out.
+
+        Nearly every event of a stream is a text delta, followed by its
+        ``text`` event. Handing both out from one generator costs less than a
+        call of ``_events`` and a tuple per event, and this is the one place
+        where the helper adds to the cost of every event of ``create``.
+        """
+        texts = self._texts
+        other = self._other
+        delta_class = text_class = None
+        try:
+            for event in events:
+                if type(event) is delta_class:
+                    fields = event.__dict__  # one read, not two: a model's attributes are slow
+                    delta = fields["delta"]
+                    if type(delta) is text_class:
+                        pieces = texts.get(fields["index"])
+                        if pieces is not None:
+                            text = delta.text
+                            pieces.append(text)
+                            # ``_snapshot_event``, written out: a call would cost a third of it.
+                            made = _new(TextEvent)
+                            made_fields = made.__dict__
+                            made_fields["type"] = "text"
+                            made_fields["text"] = text
+                            made_fields[_PENDING] = (pieces, len(pieces))
+                            yield event
+                            yield made
+                            continue
+                yield from other(event)
+                delta_class, text_class = self._delta_class, self._text_class
+        finally:
+            # Also when ``_other`` raised: the stream's own ``finally`` closes the response.
+            events.close()
 
     def __iter__(self) -> Iterator[MessageStreamEvent[_E, _M, _B]]:
         return self._iterator

@@ -85,6 +85,11 @@ class SSEDecoder:
         self._clean = False
 
     @property
+    def clean(self) -> bool:
+        """Whether nothing is carried over: the next chunk starts a line, and an event."""
+        return self._clean
+
+    @property
     def pending(self) -> bool:
         """Whether an event has started but not been dispatched (useful at EOF)."""
         return self._data is not None or bool(self._partial)
@@ -286,6 +291,8 @@ class _StreamBase(Generic[_T]):
         self._count = 0
         self._done = False
         self._ordinary: set[str] = set()  # event names that are only parsed and yielded
+        self._head = b"\r"  # see ``_items``
+        self._head_name: str | None = None
         self._owner: object = None  # the client that made it, kept alive with it
 
     @property
@@ -300,10 +307,11 @@ class _StreamBase(Generic[_T]):
 
     def _items(
         self,
-        batches: Iterable[list[tuple[str | bytes, Any, Any, Any]]],
+        chunks: Iterable[bytes],
+        decoder: SSEDecoder,
         expand: Callable[[Any], tuple[Any, ...]] | None,
     ) -> Iterator[Any]:
-        """The parsed items of ``batches`` (each what ``SSEDecoder.decode`` gave); raises for an error event.
+        """The parsed items of the events in ``chunks``; raises for an error event.
 
         Stops after the terminal event. ``expand``, if given, turns each parsed
         event into the items to yield in its place (the ``messages.stream()``
@@ -321,9 +329,38 @@ class _StreamBase(Generic[_T]):
         invalid = self._validator.error
         ordinary = self._ordinary
         count = self._count
+        # The shortest way of all, for a chunk that is one whole event of the
+        # same ordinary name as the last one that took the long way: a live
+        # stream sends its deltas in a row, one chunk each. ``head`` is that
+        # event's first line and the start of its data line; the checks below
+        # make sure nothing else is in the chunk, so it decodes as the decoder
+        # would. It is used only while the decoder carries nothing over, and
+        # otherwise is CR, which fails the checks of any chunk it starts.
+        head = self._head if decoder.clean else b"\r"
+        start = len(head)
         try:
-            for events in batches:
-                for data, name, _, _ in events:
+            for chunk in chunks:
+                # (Each check is the cheapest of its kind: ``find`` of one byte
+                # is a ``memchr``, where ``in`` and ``endswith`` cost twice as
+                # much, measured in instructions per event.)
+                if (
+                    chunk.startswith(head)
+                    and chunk.find(b"\n", start) == len(chunk) - 2
+                    and chunk[-1] == 10  # LF
+                    and chunk.find(b"\r") < 0
+                ):
+                    data: str | bytes = chunk[start:-2]
+                    try:
+                        item = parse(data)
+                    except invalid as exc:
+                        item = self._parse_again(data, exc)
+                    count += 1
+                    if expand is None:
+                        yield item
+                    else:
+                        yield from expand(item)
+                    continue
+                for data, name, _, _ in decoder.decode(chunk):
                     if name not in ordinary:
                         if name is None:
                             name = self._name_in_data(data)
@@ -349,6 +386,9 @@ class _StreamBase(Generic[_T]):
                             # Named, parsed and yielded, and not the last: from now on
                             # an event of this name takes the short way.
                             ordinary.add(name)
+                    if name != self._head_name and name is not None:
+                        self._head_name = name
+                        self._head = b"event: %s\ndata: " % name.encode()
                     try:
                         item = parse(data)
                     except invalid as exc:
@@ -358,6 +398,8 @@ class _StreamBase(Generic[_T]):
                         yield item
                     else:
                         yield from expand(item)
+                head = self._head if decoder.clean else b"\r"
+                start = len(head)
         finally:
             self._count = count
 
@@ -465,9 +507,9 @@ class Stream(_StreamBase[_T]):
             chunks = iter(cast("httpx.SyncByteStream", response.stream))
         try:
             try:
-                # One generator for the whole stream, fed by ``map``: no frame of
-                # ours is made per chunk.
-                yield from self._items(map(decoder.decode, chunks), expand)
+                # One generator for the whole stream: no frame of ours is made
+                # per chunk.
+                yield from self._items(chunks, decoder, expand)
                 # After the terminal event the rest is read and ignored, so the
                 # connection can go back to the pool.
                 for _ in chunks:
@@ -529,7 +571,7 @@ class AsyncStream(_StreamBase[_T]):
             try:
                 async for chunk in chunks:
                     if not self._done:
-                        for item in self._items((decoder.decode(chunk),), expand):
+                        for item in self._items((chunk,), decoder, expand):
                             yield item
             except httpx.StreamClosed:
                 if not self._closed:

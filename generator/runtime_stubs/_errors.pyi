@@ -79,4 +79,5 @@ class APIResponseValidationError(APIError):
     ) -> None: ...
 
 class MissingAPIKeyError(ClientError, ValueError):
-    """No credential was passed and its environment variable is unset or empty."""
+    """No usable credential: none was passed and its environment variable is unset or empty,
+    or the one given holds a character no HTTP header can carry (a trailing newline, say)."""

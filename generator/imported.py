@@ -153,6 +153,15 @@ class ImportCheck:
             bundle = os.path.join(self._tmp, "package.json")
             with open(bundle, "w", encoding="utf-8") as handle:
                 json.dump(modules, handle)
+        except OSError as exc:
+            self.cancel()
+            where = exc.filename or tempfile.gettempdir()
+            raise UsageError(f"cannot write the import check's files ({where}): "
+                             f"{exc.strerror or exc}; the output was left as it was") from None
+        except BaseException:
+            self.cancel()
+            raise
+        try:
             env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
             env.pop("PYTHONSTARTUP", None)
             with open(os.path.join(self._tmp, "output"), "wb") as sink:

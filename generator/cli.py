@@ -113,19 +113,28 @@ _CHECK_OPTION = click.option("--check", is_flag=True,
 @click.option("--full-black", is_flag=True,
               help="Run black over every Python file written (the same output, slower).")
 @_STRICT_OPTION
+@click.option("--python", "python", default=None, metavar="PATH",
+              help="The interpreter that imports the generated package before it is written; it "
+              "needs httpx and pydantic v2.  [default: the `python` setting, else this one]")
+@click.option("--import-check/--no-import-check", "import_check", default=None,
+              help="Import the generated package (every module, export and model) in a fresh "
+              "interpreter before writing it.  [default: the `import_check` setting, else on]")
 def generate(
     spec: str | None, out: str | None, templates: str | None, check: bool, full_black: bool,
-    strict: bool | None,
+    strict: bool | None, python: str | None, import_check: bool | None,
 ) -> None:
     """Generate the client package, its stubs and its docs from the spec.
 
     Settings not given as options are read from [tool.messages-codegen] in
-    ./pyproject.toml (keys: spec, out, templates, strict).
+    ./pyproject.toml (keys: spec, out, templates, strict, python, import_check).
     """
     settings = _settings()
     out = out or str(settings.get("out", "generated"))
+    python = python or (str(settings["python"]) if "python" in settings else None)
+    if import_check is None:
+        import_check = settings.get("import_check") is not False
     _run(None, spec, out, templates, check, "messages-codegen generate", settings, full_black,
-         _strict(strict, settings))
+         _strict(strict, settings), python=python, import_check=import_check)
 
 
 @cli.command()
@@ -168,7 +177,7 @@ def diff(old: str, new: str, fmt: str, fail_on: str | None) -> None:
 def _run(
     target: str | None, spec: str | None, out: str, templates: str | None, check: bool,
     again: str, settings: dict[str, object] | None = None, full_black: bool = False,
-    strict: bool | None = None,
+    strict: bool | None = None, *, python: str | None = None, import_check: bool = True,
 ) -> None:
     """Generate ``target`` (every target when None) into ``out``, and report.
 
@@ -205,6 +214,7 @@ def _run(
         result = run(
             Path(spec), Path(out), templates=template_dir, check=check, display_path=spec,
             targets=chosen, full_black=full_black, strict=strict, source=source,
+            import_check=import_check, python=python,
         )
     except GeneratorError as exc:
         _fail(exc)

@@ -57,6 +57,15 @@ CODES: tuple[Code, ...] = (
     # The generated code itself (generator.compiled): located in the generated file.
     Code("E020", "generated-code-does-not-compile",
          "a generated Python file does not compile (a generator bug, or a --templates override)"),
+    # The generated package imported in a fresh interpreter (generator.imported).
+    Code("E021", "generated-module-does-not-import",
+         "a generated module raises when imported (a name that does not exist, a circular import...)"),
+    Code("E022", "generated-export-does-not-resolve",
+         "a name in a generated module's `__all__` (a lazy export of the package) does not resolve"),
+    Code("E023", "generated-model-does-not-build",
+         "a generated pydantic model fails to build (a field whose type names nothing...)"),
+    Code("E024", "import-check-unfinished",
+         "the import check of the generated package timed out or crashed without a result"),
     # Structure (openapi-spec-validator).
     Code("E100", "unsupported-version", "`openapi` is missing or names a version other than 3.0.x or 3.1.x"),
     Code("E101", "missing-field", "a field the OpenAPI schema requires is missing"),
@@ -135,6 +144,8 @@ CODES: tuple[Code, ...] = (
     Code("W310", "renamed-schema", "a schema from another file renamed: the name it would get is taken"),
     Code("W320", "x-url-from-query-ignored", "query parameters of a download by URL, which the URL the reply gives replaces"),
     Code("W321", "x-url-from-not-uri", "the field `x-url-from` follows does not say it holds a URL (`format: uri`)"),
+    Code("W325", "import-check-skipped",
+         "the generated package was not import-checked: the interpreter lacks httpx or pydantic v2"),
 )
 
 LENIENT = frozenset(entry.code for entry in CODES if entry.lenient)

@@ -27,14 +27,14 @@ from typing import Iterable
 
 from generator.diagnostics import Diagnostic, Location, SpecError
 
-__all__ = ["GeneratedCodeError", "Origin", "check_compiles", "not_python"]
+__all__ = ["BUG", "GeneratedCodeError", "Origin", "check_compiles", "not_python", "origin_of"]
 
 # Where a generated file came from: a phrase ("schema `From`") and its place in the spec.
 Origin = tuple[str, "Location | None"]
 
 # An import of a sibling module, in a package's ``__init__``: the error is that module's name.
 _SIBLING_IMPORT = re.compile(r"\bfrom\s+\.([A-Za-z_]\w*)\b")
-_BUG = "a bug in messages-codegen: please report it with the spec that caused it"
+BUG = "a bug in messages-codegen: please report it with the spec that caused it"
 _OVERRIDE = (
     "the templates given with --templates render code that does not compile: check yours "
     "(if the file comes from a template you did not override, it is a bug in messages-codegen)"
@@ -84,10 +84,13 @@ def not_python(path: str, text: str, reason: str, origins: dict[str, Origin], ov
 
 
 def _origin(path: str, exc: BaseException, origins: dict[str, Origin]) -> Origin | None:
-    """The file's own origin; for a line importing a sibling module, that module's."""
+    return origin_of(path, exc.text if isinstance(exc, SyntaxError) else None, origins)
+
+
+def origin_of(path: str, line: str | None, origins: dict[str, Origin]) -> Origin | None:
+    """The file's own origin; for a ``line`` importing a sibling module, that module's."""
     if path in origins:
         return origins[path]
-    line = exc.text if isinstance(exc, SyntaxError) else None
     found = _SIBLING_IMPORT.search(line or "")
     if found is None:
         return None
@@ -112,7 +115,7 @@ def _diagnostic(
         reason = "nested too deeply for Python's compiler"
     else:
         reason = str(exc) or type(exc).__name__
-    hint = _OVERRIDE if overridden else _BUG
+    hint = _OVERRIDE if overridden else BUG
     related: tuple[Location, ...] = ()
     if origin is not None:
         what, where = origin

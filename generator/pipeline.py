@@ -2,13 +2,15 @@
 
 ::
 
-    load -> validate -> build IR -> plan -> render -> format -> compile -> write (or compare)
+    load -> validate -> build IR -> plan -> render -> format -> compile -> import -> write (or compare)
 
 Only ``load`` reads the spec and only the last stage touches the output
 directory; any error before it leaves the output exactly as it was. The
 compile stage (``generator.compiled``) is the net under all the others: a
 Python file that would not compile stops the run (E020) before anything is
-written.
+written. The import stage (``generator.imported``) is the net under that: the
+package is imported in a fresh interpreter while the write stages the changed
+files, and the commit waits for it (E021-E024).
 
 One generation renders up to three targets from the same IR into one tree:
 the package at the top, its stub-only package under ``stubs/`` and its
@@ -18,11 +20,13 @@ stubs``, ``messages-codegen docs``) fills its directory by itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from jinja2 import Environment
 
@@ -30,6 +34,7 @@ from generator import __version__, docs, fmt, incremental, stubs
 from generator.build import build_api
 from generator.cache import Record
 from generator.compiled import GeneratedCodeError, Origin, check_compiles, not_python
+from generator.imported import DEFAULT_TIMEOUT, ImportCheck, needed
 from generator.diagnostics import Diagnostic, SpecError, UsageError, has_errors
 from generator.ir import Api
 from generator.loader import load_spec
@@ -135,6 +140,8 @@ def render_tree(
     targets: Sequence[str] = TARGETS,
     full_black: bool = False,
     source: str | None = None,
+    origins: dict[str, Origin] | None = None,
+    package_ready: Callable[[dict[str, bytes]], None] | None = None,
 ) -> dict[str, bytes]:
     """Every output file's bytes, reusing existing files whose rendered text is unchanged.
 
@@ -143,13 +150,17 @@ def render_tree(
     spec's name that headers and PROVENANCE.json record (default: the name
     the spec was loaded under). Raises GeneratedCodeError (E020, paths relative
     to the tree) when a Python file rendered in this run does not compile.
+    ``origins``, when given, receives each file's origin in the spec.
+    ``package_ready`` is called with the files so far once the package's
+    modules are final, while the stubs are still to be laid out: the import
+    check starts there, to run beside the rest of the work.
     """
     env = make_environment(templates)
     source = api.spec_path if source is None else source
     roots = target_roots(targets)
     out: dict[str, bytes] = {}
     pending: list[_Pending] = []
-    origins: dict[str, Origin] = {}
+    origins = {} if origins is None else origins
     # The hand-written runtime, copied as it is: black-formatted in the
     # repository (tests/test_golden.py holds it to that), so never laid out.
     verbatim: set[str] = set()
@@ -162,21 +173,15 @@ def render_tree(
             pending.append((f"{root}{api.package}/{name}", text, False))
         _render_planned(plan_files(api), root, env, source, out, pending, origins)
         out[f"{root}{api.package}/py.typed"] = b""
-    if "stubs" in roots:
-        root = roots["stubs"]
-        for name in stubs.runtime_stub_modules(api):
-            text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
-            verbatim.add(f"{root}{stubs.stub_package(api)}/{name}")
-            pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
-        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending, origins)
-    if "docs" in roots:
-        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending, origins)
     # Our own templates lay their output out as black would; a user's may not.
     full_black = full_black or templates is not None
     overridden = templates is not None
     # Rendered in this run (not reused) and not the runtime copied as it is.
     to_compile: list[tuple[str, str]] = []
     for is_pyi in (False, True):
+        if is_pyi:
+            # Rendered once the package is final: the import check runs meanwhile.
+            _render_rest(api, roots, env, source, out, pending, origins, verbatim)
         salt = fmt.salt(is_pyi)
         batch = [(path, text, fmt.rendered_hash(text, salt)) for path, text, pyi in pending if pyi == is_pyi]
         to_format = [item for item in batch if not fmt.reusable(existing.get(item[0]), item[2])]
@@ -202,9 +207,33 @@ def render_tree(
         for path, _, digest in batch:
             if path not in out:
                 out[path] = _reheaded(existing[path], source, digest)
+        if not is_pyi and package_ready is not None and "package" in roots:
+            package_ready(out)
     check_compiles(to_compile, origins, overridden)
     out[PROVENANCE] = _provenance(api, roots, source)
     return dict(sorted(out.items()))
+
+
+def _render_rest(
+    api: Api,
+    roots: dict[str, str],
+    env: Environment,
+    source: str,
+    out: dict[str, bytes],
+    pending: list[_Pending],
+    origins: dict[str, Origin],
+    verbatim: set[str],
+) -> None:
+    """The stubs and the docs: what a run renders after the package."""
+    if "stubs" in roots:
+        root = roots["stubs"]
+        for name in stubs.runtime_stub_modules(api):
+            text = (stubs.RUNTIME_STUBS_DIR / name).read_text(encoding="utf-8")
+            verbatim.add(f"{root}{stubs.stub_package(api)}/{name}")
+            pending.append((f"{root}{stubs.stub_package(api)}/{name}", text, True))
+        _render_planned(stubs.plan_stubs(api), root, env, source, out, pending, origins)
+    if "docs" in roots:
+        _render_planned(docs.plan_docs(api), roots["docs"], env, source, out, pending, origins)
 
 
 def _reheaded(existing: bytes, source: str, digest: str) -> bytes:
@@ -266,12 +295,19 @@ def generate(
     full_black: bool = False,
     strict: bool = True,
     source: str | None = None,
+    import_check: bool = True,
+    python: str | None = None,
+    import_timeout: float = DEFAULT_TIMEOUT,
 ) -> GenerateResult:
     """Generate ``targets`` (by default the package, its stubs and its docs) into ``out``.
 
     ``display_path`` names the spec in diagnostics. ``source`` names it in the
     output; by default ``display_path`` if given, else its path relative to
     the project holding ``out`` (``provenance.recorded_name``).
+
+    ``import_check`` imports the package in a fresh interpreter (``python``,
+    default this one) before anything is written, when the run rewrites any of
+    its modules; ``import_timeout`` bounds it (``generator.imported``).
     """
     caches = _caches(out)
     for record, path, key in caches:
@@ -282,23 +318,55 @@ def generate(
     # hash of its body that its header records, so it is formatted afresh.
     if source is None:
         source = display_path if display_path is not None else recorded_name(spec_path, out)
+    origins: dict[str, Origin] = {}
+    package_dir = target_roots(targets).get("package", "") + api.package
+    checker: ImportCheck | None = None
+
+    def package_ready(so_far: dict[str, bytes]) -> None:
+        """Start importing the package while the stubs are laid out and the files staged."""
+        nonlocal checker
+        if import_check and needed(so_far, existing, package_dir):
+            checker = ImportCheck(so_far, package_dir, origins, templates is not None,
+                                  python, import_timeout)
+            checker.start()
+
+    def imported() -> None:
+        """Wait for the import check; the commit goes ahead only if it passed."""
+        if checker is not None:
+            try:
+                skipped = checker.finish()
+                if skipped:
+                    result.warnings.extend(GeneratedCodeError(skipped).under(display_name(out)).diagnostics)
+            except GeneratedCodeError as exc:
+                raise exc.under(display_name(out)) from None
+
     try:
-        files = render_tree(api, existing, templates, targets, full_black, source)
-    except GeneratedCodeError as exc:
-        # Nothing was written: the output folder holds what it held.
-        raise exc.under(display_name(out)) from None
-    result = GenerateResult(api=api, files=files, warnings=warnings)
-    if check:
-        owned = owned_files(out, existing) | set(files)
-        result.drift = compare_tree(files, {p: b for p, b in existing.items() if p in owned})
-        result.drift.foreign = sorted(set(existing) - owned)
-        return result
-    try:
-        _write(spec_path, out, templates, targets, files, result, caches, source)
-    except OSError as exc:
-        # Raised outside the transaction (the lock, the folder itself): nothing was moved.
-        where = exc.filename or out
-        raise UsageError(f"{out}: cannot write {where}: {exc.strerror or exc}") from None
+        try:
+            files = render_tree(api, existing, templates, targets, full_black, source, origins,
+                                package_ready)
+        except GeneratedCodeError as exc:
+            # Nothing was written: the output folder holds what it held.
+            raise exc.under(display_name(out)) from None
+        result = GenerateResult(api=api, files=files, warnings=warnings)
+        if check:
+            imported()
+            owned = owned_files(out, existing) | set(files)
+            result.drift = compare_tree(files, {p: b for p, b in existing.items() if p in owned})
+            result.drift.foreign = sorted(set(existing) - owned)
+            return result
+        had = (out.is_dir(), (out / CACHE_DIR).is_dir())
+        try:
+            _write(spec_path, out, templates, targets, files, result, caches, source, imported)
+        except GeneratedCodeError:
+            _unmake(out, *had)
+            raise
+        except OSError as exc:
+            # Raised outside the transaction (the lock, the folder itself): nothing was moved.
+            where = exc.filename or out
+            raise UsageError(f"{out}: cannot write {where}: {exc.strerror or exc}") from None
+    finally:
+        if checker is not None:
+            checker.cancel()
     return result
 
 
@@ -311,15 +379,20 @@ def _write(
     result: GenerateResult,
     caches: list[tuple[Record[Any], Path, str]],
     source: str,
+    before_commit: Callable[[], None],
 ) -> None:
-    """The write phase, one run at a time: what is on disk is read again under the lock."""
+    """The write phase, one run at a time: what is on disk is read again under the lock.
+
+    ``before_commit`` runs once the changed files are staged, before any of
+    them moves into ``out``; what it raises leaves ``out`` as it was.
+    """
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a directory")
     with locked(out):
         recover(out)
         existing = read_tree(out)
         _refuse_other_targets(out, existing, files)
-        written = write_tree(out, files, existing)
+        written = write_tree(out, files, existing, before_commit)
         result.written, result.unchanged, result.removed = (
             written.written, written.unchanged, written.removed,
         )
@@ -332,6 +405,15 @@ def _write(
         if (out / CACHE_DIR).is_dir():
             for record, path, key in caches:
                 record.save(path, key)
+
+
+def _unmake(out: Path, had_out: bool, had_cache: bool) -> None:
+    """Remove the folders the write phase made (for its lock) before the import check failed."""
+    if not had_cache:
+        shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
+    if not had_out:
+        with contextlib.suppress(OSError):
+            out.rmdir()  # only if nothing else appeared there meanwhile
 
 
 def _caches(out: Path) -> list[tuple[Record[Any], Path, str]]:

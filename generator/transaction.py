@@ -120,6 +120,10 @@ class Transaction:
             shutil.rmtree(self.txn, ignore_errors=True)
             raise
 
+    def abandon(self) -> None:
+        """Drop what was staged; the output was never touched."""
+        shutil.rmtree(self.txn, ignore_errors=True)
+
     def commit(self, removed: list[str]) -> None:
         """Move the staged files in and ``removed`` out, all or nothing."""
         entries = {"changed": self.changed, "removed": removed}

@@ -25,6 +25,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator.diagnostics import UsageError
 from generator.transaction import CACHE_DIR, Transaction, locked, recover
@@ -151,8 +152,18 @@ class WriteResult:
     foreign: list[str] = field(default_factory=list)
 
 
-def write_tree(out: Path, files: dict[str, bytes], existing: dict[str, bytes]) -> WriteResult:
-    """Make ``out`` hold ``files``; ``existing`` is what it holds now (read under the lock)."""
+def write_tree(
+    out: Path,
+    files: dict[str, bytes],
+    existing: dict[str, bytes],
+    before_commit: Callable[[], None] | None = None,
+) -> WriteResult:
+    """Make ``out`` hold ``files``; ``existing`` is what it holds now (read under the lock).
+
+    ``before_commit`` (the import check) runs after the changed files are
+    staged and before the first of them moves in; what it raises leaves ``out``
+    untouched.
+    """
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a directory")
     if existing and PROVENANCE not in existing:
@@ -170,7 +181,15 @@ def write_tree(out: Path, files: dict[str, bytes], existing: dict[str, bytes]) -
     if result.written or result.removed:
         txn = Transaction(out)
         txn.stage({rel: files[rel] for rel in result.written}, set(existing))
+        if before_commit is not None:
+            try:
+                before_commit()
+            except BaseException:
+                txn.abandon()
+                raise
         txn.commit(result.removed)
+    elif before_commit is not None:
+        before_commit()
     _save_manifest(out, manifest)
     return result
 

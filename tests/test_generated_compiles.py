@@ -19,51 +19,13 @@ from generator.cli import cli
 from generator.pipeline import load_api, render_tree
 from generator.plan import plan_files
 from generator.render import make_environment, render
+from tests.tree_support import files_of, override_template, pets_project  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SPEC = """\
-openapi: 3.1.0
-info: {title: Pets, version: "1.0"}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      responses:
-        "200":
-          description: The pets.
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Pet"}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-"""
 DUPLICATE = "\n\ndef twice(a, a):\n    return a\n"
 VALID = "\n\ndef twice(a, b):\n    return a\n"
 NOT_PYTHON = "\n\ndef broken(:\n    pass\n"
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder``, the cache folder's too."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def _override(folder: Path, template: str, extra: str) -> None:
-    target = folder / template
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text((ROOT / "templates" / template).read_text(encoding="utf-8") + extra, encoding="utf-8")
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    return tmp_path
 
 
 def _generate(*args: str):  # type: ignore[no-untyped-def]
@@ -85,15 +47,15 @@ def _line_of(path: Path, text: str) -> int:
     ],
 )
 def test_a_duplicate_argument_is_located_in_the_generated_file(
-    project: Path, template: str, written: str
+    pets_project: Path, template: str, written: str
 ) -> None:
     # Where the function lands once written: the same override, with the code valid.
-    _override(project / "valid", template, VALID)
+    override_template(pets_project / "valid", template, VALID)
     assert _generate("--templates", "valid").exit_code == 0
-    line = _line_of(project / written, "def twice(a, b):")
-    before = _tree(project / "out")
+    line = _line_of(pets_project / written, "def twice(a, b):")
+    before = files_of(pets_project / "out")
 
-    _override(project / "bad", template, DUPLICATE)
+    override_template(pets_project / "bad", template, DUPLICATE)
     result = _generate("--templates", "bad")
 
     assert result.exit_code == 1
@@ -104,44 +66,44 @@ def test_a_duplicate_argument_is_located_in_the_generated_file(
     assert "  note: see also spec.yaml:15:5\n" in result.stderr  # the schema `Pet`
     assert "hint: generated from schema `Pet`; the templates given with --templates" in result.stderr
     assert result.stderr.endswith("1 error, 0 warnings\n")
-    assert _tree(project / "out") == before
+    assert files_of(pets_project / "out") == before
 
 
-def test_a_template_that_renders_no_python_is_located_and_writes_nothing(project: Path) -> None:
+def test_a_template_that_renders_no_python_is_located_and_writes_nothing(pets_project: Path) -> None:
     assert _generate().exit_code == 0
-    before = _tree(project / "out")
-    _override(project / "bad", "model.py.jinja", NOT_PYTHON)
+    before = files_of(pets_project / "out")
+    override_template(pets_project / "bad", "model.py.jinja", NOT_PYTHON)
 
     result = _generate("--templates", "bad")
 
     # Black cannot read it either, so it is never laid out: the line is the
     # rendered text's, under the file's two header lines.
-    api, _ = load_api(project / "spec.yaml", "spec.yaml")
+    api, _ = load_api(pets_project / "spec.yaml", "spec.yaml")
     (pet,) = [f for f in plan_files(api) if f.path == "pets/types/pet.py"]
-    rendered = render(make_environment(project / "bad"), pet.template, pet.context)
+    rendered = render(make_environment(pets_project / "bad"), pet.template, pet.context)
     line = rendered.splitlines().index("def broken(:") + 1 + 2
     assert result.exit_code == 1
     assert result.stderr.startswith(
         f"out/pets/types/pet.py:{line}:12: error[E020]: the generated code does not compile: "
         "invalid syntax\n  note: see also spec.yaml:15:5\n  hint: generated from schema `Pet`; "
     )
-    assert _tree(project / "out") == before
+    assert files_of(pets_project / "out") == before
 
 
-def test_check_reports_code_that_does_not_compile_too(project: Path) -> None:
+def test_check_reports_code_that_does_not_compile_too(pets_project: Path) -> None:
     assert _generate().exit_code == 0
-    before = _tree(project / "out")
-    _override(project / "bad", "model.py.jinja", DUPLICATE)
+    before = files_of(pets_project / "out")
+    override_template(pets_project / "bad", "model.py.jinja", DUPLICATE)
     result = _generate("--templates", "bad", "--check")
     assert result.exit_code == 1
     assert "out/pets/types/pet.py:" in result.stderr and "error[E020]" in result.stderr
-    assert _tree(project / "out") == before
+    assert files_of(pets_project / "out") == before
 
 
 def test_files_reused_from_the_previous_output_are_not_compiled_again(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    api, _ = load_api(project / "spec.yaml", "spec.yaml")
+    api, _ = load_api(pets_project / "spec.yaml", "spec.yaml")
     compiled: list[list[str]] = []
     real = pipeline.check_compiles
 
@@ -162,9 +124,9 @@ def test_files_reused_from_the_previous_output_are_not_compiled_again(
     assert compiled[1] == []
 
 
-def test_an_import_of_a_module_is_blamed_on_the_schema_of_that_module(project: Path) -> None:
+def test_an_import_of_a_module_is_blamed_on_the_schema_of_that_module(pets_project: Path) -> None:
     # As a schema named `From` once gave `from .from import From` in types/__init__.py.
-    bad = project / "bad"
+    bad = pets_project / "bad"
     bad.mkdir()
     original = (ROOT / "templates" / "types_init.py.jinja").read_text(encoding="utf-8")
     # Only the line importing `Pet` (types/__init__.py), not the resources' (same template).
@@ -181,4 +143,4 @@ def test_an_import_of_a_module_is_blamed_on_the_schema_of_that_module(project: P
         re.MULTILINE,
     ), result.stderr
     assert "  note: see also spec.yaml:15:5\n  hint: generated from schema `Pet`; " in result.stderr
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()

@@ -24,52 +24,13 @@ from generator import imported
 from generator.cli import cli
 from generator.diagnostics import SpecError
 from generator.pipeline import generate
+from tests.tree_support import PETS_SPEC, files_of, override_template, pets_project  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SPEC = """\
-openapi: 3.1.0
-info: {title: Pets, version: "1.0"}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      responses:
-        "200":
-          description: The pets.
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Pet"}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-"""
 PET = "out/pets/types/pet.py"
-# Where the schema `Pet` is declared in SPEC.
+# Where the schema `Pet` is declared in PETS_SPEC.
 PET_IN_SPEC = "  note: see also spec.yaml:15:5\n"
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder``, the cache folder's too."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def _override(folder: Path, template: str, extra: str) -> Path:
-    target = folder / template
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text((ROOT / "templates" / template).read_text(encoding="utf-8") + extra, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    return tmp_path
 
 
 def _generate(*args: str):  # type: ignore[no-untyped-def]
@@ -83,12 +44,12 @@ def _line_of(path: Path, text: str) -> int:
     return path.read_text(encoding="utf-8").splitlines().index(text) + 1
 
 
-def _where(project: Path, extra: str, text: str) -> int:
+def _where(pets_project: Path, extra: str, text: str) -> int:
     """The line ``text`` lands on in pet.py, rendered with ``extra`` but not import-checked."""
-    templates = _override(project / "probe-templates", "model.py.jinja", extra)
+    templates = override_template(pets_project / "probe-templates", "model.py.jinja", extra)
     result = _generate("--templates", str(templates), "--out", "where", "--no-import-check")
     assert result.exit_code == 0, result.output
-    return _line_of(project / "where" / "pets" / "types" / "pet.py", text)
+    return _line_of(pets_project / "where" / "pets" / "types" / "pet.py", text)
 
 
 @pytest.mark.parametrize(
@@ -127,29 +88,29 @@ def _where(project: Path, extra: str, text: str) -> int:
     ],
 )
 def test_a_package_that_does_not_import_is_located_and_writes_nothing(
-    project: Path, extra: str, text: str, col: int, expected: str
+    pets_project: Path, extra: str, text: str, col: int, expected: str
 ) -> None:
-    line = _where(project, extra, text)
+    line = _where(pets_project, extra, text)
     assert _generate().exit_code == 0
-    before = _tree(project / "out")
+    before = files_of(pets_project / "out")
 
-    result = _generate("--templates", str(_override(project / "bad", "model.py.jinja", extra)))
+    result = _generate("--templates", str(override_template(pets_project / "bad", "model.py.jinja", extra)))
 
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{PET}:{line}:{col}: {expected}{PET_IN_SPEC}"), result.stderr
     assert "hint: generated from schema `Pet`; the templates given with --templates render code that " \
         "does not import" in result.stderr
     assert result.stderr.endswith("1 error, 0 warnings\n")
-    assert str(project) not in result.stderr  # never a path of this machine
-    assert _tree(project / "out") == before
+    assert str(pets_project) not in result.stderr  # never a path of this machine
+    assert files_of(pets_project / "out") == before
 
 
-def test_a_lazy_export_of_the_package_that_does_not_resolve(project: Path) -> None:
+def test_a_lazy_export_of_the_package_that_does_not_resolve(pets_project: Path) -> None:
     # The package `__init__` exports lazily: its `__all__` and its table of where
     # each name lives are rendered apart, so one can name what the other lacks.
     original = (ROOT / "templates" / "package_init.py.jinja").read_text(encoding="utf-8")
     assert "_LAZY = {" in original
-    bad = project / "bad"
+    bad = pets_project / "bad"
     bad.mkdir()
     (bad / "package_init.py.jinja").write_text(
         original + '\n\n__all__ += ["PetClient2099"]\n_LAZY["PetClient2099"] = "._client"\n',
@@ -164,17 +125,17 @@ def test_a_lazy_export_of_the_package_that_does_not_resolve(project: Path) -> No
         "error[E022]: `PetClient2099` is in `__all__` of `pets` but does not resolve: "
         "AttributeError: module 'pets._client' has no attribute 'PetClient2099'\n"
     ) in result.stderr
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()
 
 
-def test_modules_that_import_each_other_in_a_cycle(project: Path) -> None:
+def test_modules_that_import_each_other_in_a_cycle(pets_project: Path) -> None:
     # pet.py imports the resource at the top, and the resource needs `Pet`
     # from the module still being initialised.
     extra = "from ..resources.default import Default as _Default  # noqa\n"
     original = (ROOT / "templates" / "model.py.jinja").read_text(encoding="utf-8")
     marker = "from __future__ import annotations\n"
     assert marker in original
-    bad = project / "bad"
+    bad = pets_project / "bad"
     bad.mkdir()
     (bad / "model.py.jinja").write_text(original.replace(marker, marker + extra, 1), encoding="utf-8")
 
@@ -190,22 +151,22 @@ def test_modules_that_import_each_other_in_a_cycle(project: Path) -> None:
     ), result.stderr
     assert "out/pets/resources/default.py:" in result.stderr
     assert "generated from the `default` resource (operations `listPets`)" in result.stderr
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()
 
 
-def test_a_resource_the_client_makes_on_first_use_is_reached(project: Path) -> None:
+def test_a_resource_the_client_makes_on_first_use_is_reached(pets_project: Path) -> None:
     # `client.default` builds its resource only when read: the check reads it.
     original = (ROOT / "templates" / "client.py.jinja").read_text(encoding="utf-8")
     line = "        return {{ child.class_name }}(self)\n"
     assert line in original
-    bad = project / "bad"
+    bad = pets_project / "bad"
     bad.mkdir()
     (bad / "client.py.jinja").write_text(
         original.replace(line, line.replace("(self)", '(self, "extra-2099")')), encoding="utf-8"
     )
     where = _generate("--templates", str(bad), "--no-import-check", "--out", "where")
     assert where.exit_code == 0
-    at = _line_of(project / "where" / "pets" / "_client.py", '        return Default(self, "extra-2099")')
+    at = _line_of(pets_project / "where" / "pets" / "_client.py", '        return Default(self, "extra-2099")')
 
     result = _generate("--templates", str(bad))
 
@@ -214,7 +175,7 @@ def test_a_resource_the_client_makes_on_first_use_is_reached(project: Path) -> N
         f"out/pets/_client.py:{at}:9: error[E022]: `Pets().default` (a resource, made on first use) "
         "does not resolve: TypeError: "
     ), result.stderr
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()
 
 
 def test_the_bundled_package_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,21 +202,21 @@ def test_the_bundled_package_imports(tmp_path: Path, monkeypatch: pytest.MonkeyP
     subprocess.run([sys.executable, "-c", probe], cwd=out, check=True, stdin=subprocess.DEVNULL)
 
 
-def test_a_check_that_hangs_is_stopped_and_writes_nothing(project: Path) -> None:
-    templates = _override(project / "bad", "model.py.jinja", "\n\nimport time\nwhile True:\n    time.sleep(0.05)\n")
+def test_a_check_that_hangs_is_stopped_and_writes_nothing(pets_project: Path) -> None:
+    templates = override_template(pets_project / "bad", "model.py.jinja", "\n\nimport time\nwhile True:\n    time.sleep(0.05)\n")
     with pytest.raises(SpecError) as caught:
-        generate(project / "spec.yaml", project / "out", templates=templates, display_path="spec.yaml",
+        generate(pets_project / "spec.yaml", pets_project / "out", templates=templates, display_path="spec.yaml",
                  import_timeout=2)
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.code == "E024"
     assert diagnostic.to_text().startswith(
         "out/pets/__init__.py:1:1: error[E024]: the import check did not finish within 2 s"
     )
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()
 
 
 def test_check_and_an_unchanged_run_do_not_import_again(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    pets_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[str] = []
     real = imported.ImportCheck.start
@@ -265,7 +226,7 @@ def test_check_and_an_unchanged_run_do_not_import_again(
         real(self)
 
     monkeypatch.setattr(imported.ImportCheck, "start", spy)
-    spec, out = project / "spec.yaml", project / "out"
+    spec, out = pets_project / "spec.yaml", pets_project / "out"
     generate(spec, out, display_path="spec.yaml")
     assert started == ["pets"]
     # No incremental shortcut here (the library entry point): the package is
@@ -274,10 +235,10 @@ def test_check_and_an_unchanged_run_do_not_import_again(
     assert not generate(spec, out, display_path="spec.yaml", check=True).drift
     assert started == ["pets"]
     # A docs-only target never holds a package.
-    generate(spec, project / "docs-only", display_path="spec.yaml", targets=["docs"])
+    generate(spec, pets_project / "docs-only", display_path="spec.yaml", targets=["docs"])
     assert started == ["pets"]
     # An edit of descriptions changes docstrings only: nothing an import runs.
-    spec.write_text(SPEC.replace("        name: {type: string}\n",
+    spec.write_text(PETS_SPEC.replace("        name: {type: string}\n",
                                  "        name: {type: string, description: What the pet answers to.}\n"),
                     encoding="utf-8")
     edited = generate(spec, out, display_path="spec.yaml")
@@ -285,26 +246,26 @@ def test_check_and_an_unchanged_run_do_not_import_again(
     assert "What the pet answers to." in (out / "pets" / "types" / "pet.py").read_text(encoding="utf-8")
     assert started == ["pets"]
     # A change to the package's code is imported again, --check included.
-    templates = _override(project / "changed", "model.py.jinja", "\n\nEXTRA = 1\n")
+    templates = override_template(pets_project / "changed", "model.py.jinja", "\n\nEXTRA = 1\n")
     result = generate(spec, out, templates=templates, display_path="spec.yaml", check=True)
     assert result.drift
     assert started == ["pets", "pets"]
     # And so is a new field.
-    spec.write_text(SPEC.replace("        name: {type: string}\n",
+    spec.write_text(PETS_SPEC.replace("        name: {type: string}\n",
                                  "        name: {type: string}\n        age: {type: integer}\n"),
                     encoding="utf-8")
     generate(spec, out, display_path="spec.yaml")
     assert started == ["pets", "pets", "pets"]
 
 
-def test_check_reports_a_package_that_does_not_import(project: Path) -> None:
+def test_check_reports_a_package_that_does_not_import(pets_project: Path) -> None:
     assert _generate().exit_code == 0
-    before = _tree(project / "out")
-    templates = _override(project / "bad", "model.py.jinja", "\n\nDEFAULT_NAME = MissingName\n")
+    before = files_of(pets_project / "out")
+    templates = override_template(pets_project / "bad", "model.py.jinja", "\n\nDEFAULT_NAME = MissingName\n")
     result = _generate("--templates", str(templates), "--check")
     assert result.exit_code == 1
     assert f"{PET}:" in result.stderr and "error[E021]" in result.stderr
-    assert _tree(project / "out") == before
+    assert files_of(pets_project / "out") == before
 
 
 @pytest.fixture(scope="module")
@@ -322,7 +283,7 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_an_interpreter_without_the_runtime_skips_the_check_with_a_warning(
-    project: Path, bare_python: Path
+    pets_project: Path, bare_python: Path
 ) -> None:
     result = _generate("--python", str(bare_python))
 
@@ -332,48 +293,48 @@ def test_an_interpreter_without_the_runtime_skips_the_check_with_a_warning(
         f"`{bare_python}` (--python) lacks its runtime (httpx, pydantic, typing_extensions)\n"
     ) in result.stderr
     assert "hint: install the client's runtime there" in result.stderr
-    assert (project / "out" / "pets" / "types" / "pet.py").is_file()
+    assert (pets_project / "out" / "pets" / "types" / "pet.py").is_file()
 
 
 def test_the_warning_does_not_hide_a_package_that_does_not_import(
-    project: Path, bare_python: Path
+    pets_project: Path, bare_python: Path
 ) -> None:
     # The same broken package: skipped without the runtime, refused with it.
-    templates = str(_override(project / "bad", "model.py.jinja", "\n\nDEFAULT_NAME = MissingName\n"))
+    templates = str(override_template(pets_project / "bad", "model.py.jinja", "\n\nDEFAULT_NAME = MissingName\n"))
     skipped = _generate("--templates", templates, "--python", str(bare_python), "--out", "skipped")
     assert skipped.exit_code == 0 and "warning[W325]" in skipped.stderr
 
     refused = _generate("--templates", templates, "--python", sys.executable)
     assert refused.exit_code == 1 and "error[E021]" in refused.stderr
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()
 
 
-def test_no_import_check_skips_it_silently(project: Path, bare_python: Path) -> None:
-    templates = str(_override(project / "bad", "model.py.jinja", "\n\nDEFAULT_NAME = MissingName\n"))
+def test_no_import_check_skips_it_silently(pets_project: Path, bare_python: Path) -> None:
+    templates = str(override_template(pets_project / "bad", "model.py.jinja", "\n\nDEFAULT_NAME = MissingName\n"))
     result = _generate("--templates", templates, "--no-import-check")
     assert result.exit_code == 0
     assert "W325" not in result.stderr and "E021" not in result.stderr
 
 
-def test_an_interpreter_that_does_not_exist_is_a_usage_error(project: Path) -> None:
+def test_an_interpreter_that_does_not_exist_is_a_usage_error(pets_project: Path) -> None:
     result = _generate("--python", "no-such-dir/python")
     assert result.exit_code == 2
     assert result.stderr == "error: --python no-such-dir/python: no such interpreter\n"
-    assert not (project / "out").exists()
+    assert not (pets_project / "out").exists()
 
 
-def test_an_interrupt_during_the_check_leaves_the_output_and_no_process_behind(project: Path) -> None:
+def test_an_interrupt_during_the_check_leaves_the_output_and_no_process_behind(pets_project: Path) -> None:
     # A package whose import never ends: the run is interrupted while it waits.
     assert _generate().exit_code == 0
-    before = _tree(project / "out")
-    templates = _override(project / "slow", "model.py.jinja", "\n\nimport time\nwhile True:\n    time.sleep(0.05)\n")
-    scratch = project / "scratch"
+    before = files_of(pets_project / "out")
+    templates = override_template(pets_project / "slow", "model.py.jinja", "\n\nimport time\nwhile True:\n    time.sleep(0.05)\n")
+    scratch = pets_project / "scratch"
     scratch.mkdir()
     env = dict(os.environ, TMPDIR=str(scratch))
     run = subprocess.Popen(
         [sys.executable, "-m", "generator", "generate", "--spec", "spec.yaml", "--out", "out",
          "--templates", str(templates)],
-        cwd=project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=pets_project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -390,5 +351,5 @@ def test_an_interrupt_during_the_check_leaves_the_output_and_no_process_behind(p
             run.kill()
     assert run.returncode == 128 + signal.SIGINT, stderr
     assert "interrupted (SIGINT)" in stderr and "Traceback" not in stderr
-    assert _tree(project / "out") == before
+    assert files_of(pets_project / "out") == before
     assert list(scratch.iterdir()) == []  # the check's folder is gone, and its process with it

@@ -15,17 +15,23 @@ from pathlib import Path
 from types import ModuleType
 from typing import Iterator
 
+import pytest
+
 from generator.writer import compare_tree, read_tree
 
 __all__ = [
     "IMPORT_ALL",
     "LENIENT_CASES",
+    "PETS_SPEC",
     "ROOT",
     "compare_report",
     "case_is_strict",
+    "files_of",
     "imported",
     "import_tree",
     "mypy_trees",
+    "override_template",
+    "pets_project",
     "read_tree",
     "write_files",
 ]
@@ -139,3 +145,49 @@ def imported(root: Path, package: str) -> Iterator[ModuleType]:
         sys.path.remove(str(root))
         for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
             del sys.modules[name]
+
+
+# A valid spec for the tests that break the generated code through a
+# ``--templates`` override (as a generator bug would) and check the refusal.
+PETS_SPEC = """\
+openapi: 3.1.0
+info: {title: Pets, version: "1.0"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200":
+          description: The pets.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+"""
+
+
+@pytest.fixture
+def pets_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding ``spec.yaml`` (``PETS_SPEC``), made the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.yaml").write_text(PETS_SPEC, encoding="utf-8")
+    return tmp_path
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, the cache folder's too."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def override_template(folder: Path, template: str, extra: str) -> Path:
+    """``folder``, a ``--templates`` folder holding the bundled ``template`` with ``extra`` appended."""
+    target = folder / template
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text((ROOT / "templates" / template).read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return folder

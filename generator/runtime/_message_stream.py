@@ -168,11 +168,11 @@ class MessageAccumulator:
             raise self._error(f"content_block_delta for unknown block {index}") from None
         kind = getattr(delta, "type", None)
         if kind == "text_delta":
-            self._add_text(block, index, delta.text)
+            self._add_piece(self.texts, block, index, "text", delta.text)
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta.partial_json
         elif kind == "thinking_delta":
-            self._add_thinking(block, index, delta.thinking)
+            self._add_piece(self.thinking, block, index, "thinking", delta.thinking)
         elif kind == "signature_delta":
             block["signature"] = delta.signature
         elif kind == "citations_delta":
@@ -189,11 +189,11 @@ class MessageAccumulator:
             raise self._error(f"content_block_delta for unknown block {index}") from None
         kind = delta.get("type")
         if kind == "text_delta":
-            self._add_text(block, index, delta["text"])
+            self._add_piece(self.texts, block, index, "text", delta["text"])
         elif kind == "input_json_delta":
             self._tool_json[index] = self._tool_json.get(index, "") + delta["partial_json"]
         elif kind == "thinking_delta":
-            self._add_thinking(block, index, delta["thinking"])
+            self._add_piece(self.thinking, block, index, "thinking", delta["thinking"])
         elif kind == "signature_delta":
             block["signature"] = delta["signature"]
         elif kind == "citations_delta":
@@ -202,19 +202,15 @@ class MessageAccumulator:
                 citations = block["citations"] = []
             citations.append(delta["citation"])
 
-    def _add_text(self, block: _Raw, index: int, text: str) -> None:
-        pieces = self.texts.get(index)
-        if pieces is None:  # text in a block that did not start as a text block
-            block["text"] = block.get("text", "") + text
+    @staticmethod
+    def _add_piece(
+        pieces_of: dict[int, _Text], block: _Raw, index: int, field: str, piece: str
+    ) -> None:
+        pieces = pieces_of.get(index)
+        if pieces is None:  # text or thinking in a block that did not start as one
+            block[field] = block.get(field, "") + piece
         else:
-            pieces.append(text)
-
-    def _add_thinking(self, block: _Raw, index: int, thinking: str) -> None:
-        pieces = self.thinking.get(index)
-        if pieces is None:  # thinking in a block that did not start as a thinking block
-            block["thinking"] = block.get("thinking", "") + thinking
-        else:
-            pieces.append(thinking)
+            pieces.append(piece)
 
     def _finish_input(self, content: list[_Raw], index: int) -> None:
         text = self._tool_json.pop(index, None)

@@ -9,9 +9,11 @@ and its note in the README says why.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator import ir
 from generator.diagnostics import SpecError
 from generator.loader import load_spec
 from generator.pipeline import generate, load_api
@@ -52,6 +54,14 @@ def test_every_document_is_accounted_for() -> None:
     assert sorted(documents) == sorted([*GENERATED, *REFUSED])
 
 
+def _method(client: object, binding: ir.MethodBinding) -> Any:
+    """The client's method for ``binding`` (``client.resource.method``)."""
+    target = client
+    for part in binding.resource:
+        target = getattr(target, part)
+    return getattr(target, binding.name)
+
+
 @pytest.mark.parametrize("name", GENERATED)
 def test_generates_a_complete_package_that_imports(name: str, tmp_path: Path) -> None:
     result = generate(CORPUS / name, tmp_path, display_path=name, strict=False)
@@ -68,10 +78,7 @@ def test_generates_a_complete_package_that_imports(name: str, tmp_path: Path) ->
         try:
             for op in api.operations:
                 for binding in op.bindings:
-                    target: object = client
-                    for part in binding.resource:
-                        target = getattr(target, part)
-                    assert callable(getattr(target, binding.name)), (op.operation_id, binding)
+                    assert callable(_method(client, binding)), (op.operation_id, binding)
         finally:
             client.close()
 
@@ -138,10 +145,7 @@ def test_vendor_dates_parse_however_the_server_spells_them(tmp_path: Path) -> No
         server.enqueue(Reply.json(reply))
         client = getattr(package, api.client_name)(base_url=server.url, api_key="k")
         try:
-            target: object = client
-            for part in binding.resource:
-                target = getattr(target, part)
-            cert = getattr(target, binding.name)("DN1")
+            cert = _method(client, binding)("DN1")
         finally:
             client.close()
     moment = datetime.datetime(2021, 2, 6, 18, 2, 4, tzinfo=datetime.timezone.utc)
@@ -169,11 +173,7 @@ def test_vendor_calendar_dates_parse_however_the_server_spells_them(tmp_path: Pa
         server.enqueue(Reply.json(reply))
         client = getattr(package, api.client_name)(base_url=server.url, api_key="k")
         try:
-            target: object = client
-            for part in binding.resource:
-                target = getattr(target, part)
-            asset = getattr(target, binding.name)("3b5b3a38-5649-495f-87a1-14a4e5918634",
-                                                  xero_tenant_id="t")
+            asset = _method(client, binding)("3b5b3a38-5649-495f-87a1-14a4e5918634", xero_tenant_id="t")
         finally:
             client.close()
     assert asset.purchase_date == datetime.date(2020, 1, 1)
